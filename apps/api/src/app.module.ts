@@ -1,0 +1,67 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AgenciesModule } from './agencies/agencies.module';
+import { AuthModule } from './auth/auth.module';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { RUNTIME, type Runtime } from './config/runtime';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { HttpMetricsMiddleware } from './health/metrics.service';
+
+@Module({})
+export class AppModule implements NestModule {
+  static register(config: AppConfig, runtime: Runtime, boardDir: string | null): DynamicModule {
+    const serveBoard =
+      boardDir !== null && existsSync(boardDir)
+        ? [
+            ServeStaticModule.forRoot({
+              rootPath: boardDir,
+              exclude: ['/api/{*rest}', '/metrics', '/socket.io/{*rest}'],
+              serveStaticOptions: { index: 'index.html', maxAge: 0 },
+            }),
+          ]
+        : [];
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (request: IncomingMessage, response: ServerResponse) => {
+              const incoming = request.headers['x-request-id'];
+              const id =
+                typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+              response.setHeader('X-Request-Id', id);
+              return id;
+            },
+            customProps: () => ({ instance: runtime.instanceId }),
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            autoLogging: { ignore: (request) => request.url === '/metrics' || request.url === '/api/health' },
+          },
+        }),
+        DatabaseModule,
+        HealthModule,
+        AuthModule,
+        AgenciesModule,
+        ...serveBoard,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RUNTIME, useValue: runtime },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: [APP_CONFIG, RUNTIME],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+  }
+}

@@ -1,0 +1,59 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ProblemException } from '../common/problem.exception';
+import {
+  ALLOW_DURING_TOTP_ENROLMENT,
+  type AuthenticatedRequest,
+  IS_PUBLIC,
+  SESSION_COOKIE_DEV,
+  SESSION_COOKIE_PROD,
+} from './auth.context';
+import { AuthService } from './auth.service';
+
+/** Reads the session token from the cookie or an `Authorization: Bearer` header. */
+export function tokenFromRequest(request: Pick<AuthenticatedRequest, 'headers' | 'cookies'>): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (match?.[1]) return match[1];
+  }
+  const cookies = (request.cookies ?? {}) as Record<string, unknown>;
+  const cookie = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV];
+  return typeof cookie === 'string' && cookie.length > 0 ? cookie : null;
+}
+
+/**
+ * The one guard of every route: no session, no access (401), except for routes marked
+ * `@Public()`. A user who must still enrol a second factor reaches only the enrolment routes.
+ */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = tokenFromRequest(request);
+    const auth = token === null ? null : await this.auth.authenticate(token);
+    if (!auth) {
+      throw new ProblemException(401, {
+        code: 'unauthenticated',
+        detail: token === null ? 'Sign in first.' : 'Your session has ended; sign in again.',
+      });
+    }
+    request.auth = auth;
+    if (auth.user.totpEnrolmentRequired && !this.reflector.getAllAndOverride<boolean>(ALLOW_DURING_TOTP_ENROLMENT, targets)) {
+      throw new ProblemException(403, {
+        code: 'totp_enrolment_required',
+        detail: 'Your role requires two-factor sign-in: enrol an authenticator app first.',
+      });
+    }
+    return true;
+  }
+}

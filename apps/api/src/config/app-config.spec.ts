@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const strongSecret = 'x'.repeat(32);
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs in demo mode with defaults when nothing is set', () => {
+    const config = loadConfig({}, '/srv');
+    expect(config.demo).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('/srv/.data');
+    expect(config.publicOrigin).toBe('http://localhost:3000');
+    expect(config.demoPassword).toBe('demo');
+    expect(config.mfaRequiredRoles).toEqual([]);
+  });
+
+  it('refuses production without DATABASE_URL', () => {
+    expect(errorOf({ NODE_ENV: 'production', SESSION_SECRET: strongSecret }).variable).toBe(
+      'DATABASE_URL',
+    );
+  });
+
+  it('refuses production without a session secret of 32 bytes or more', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tafel' };
+    expect(errorOf(base).variable).toBe('SESSION_SECRET');
+    expect(errorOf({ ...base, SESSION_SECRET: 'short' }).message).toContain('at least 32 bytes');
+  });
+
+  it('requires two factors for admin and chair in production by default', () => {
+    const config = loadConfig(
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tafel', SESSION_SECRET: strongSecret },
+      '/srv',
+    );
+    expect(config.demo).toBe(false);
+    expect(config.mfaRequiredRoles).toEqual(['admin', 'chair']);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://db/tafel'],
+    ['DATABASE_URL', 'not a url'],
+    ['PUBLIC_ORIGIN', 'https://tafel.example/path'],
+    ['LOG_LEVEL', 'loud'],
+    ['MFA_REQUIRED_ROLES', 'admin,king'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['TRUST_PROXY', 'maybe'],
+    ['NODE_ENV', 'staging'],
+    ['SMTP_URL', 'http://mail'],
+  ])('stops with a message naming %s when it is %j', (variable, value) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}:`)).toBe(true);
+  });
+});

@@ -1,0 +1,56 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgencyEntity } from '../agencies/agency.entity';
+import { SessionEntity } from '../auth/session.entity';
+import { ElectionEntity } from '../elections/election.entity';
+import { UserEntity } from '../users/user.entity';
+import { Foundation1732300000000 } from './migrations/1732300000000-foundation';
+
+export const ENTITIES = [AgencyEntity, UserEntity, SessionEntity, ElectionEntity];
+export const MIGRATIONS = [Foundation1732300000000];
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+/** The TypeORM options of the hub: checked-in migrations only, never `synchronize`. */
+export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: pool.max ?? 20,
+      application_name: pool.applicationName ?? 'verkiezingstafel',
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      // A killed backend or restarted server surfaces as a failed query, never a crash.
+      keepAlive: true,
+    },
+  };
+}
+
+/**
+ * Applies pending migrations under an advisory lock, so that replicas starting together
+ * migrate once. Returns the names of the migrations applied.
+ */
+export async function migrate(url: string): Promise<string[]> {
+  const source = new DataSource({ ...dataSourceOptions(url, { max: 1, applicationName: 'verkiezingstafel-migrate' }) });
+  await source.initialize();
+  try {
+    await source.query(`SELECT pg_advisory_lock(727001)`);
+    try {
+      const applied = await source.runMigrations({ transaction: 'all' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await source.query(`SELECT pg_advisory_unlock(727001)`);
+    }
+  } finally {
+    await source.destroy();
+  }
+}

@@ -1,0 +1,124 @@
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('the HTTP contract', () => {
+  let hub: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    hub = await startTestApp();
+    token = await hub.login('liaison@aivd.demo');
+  });
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('answers malformed JSON with a 400 problem naming the body', async () => {
+    const response = await hub
+      .http()
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "liaison@aivd.demo", "password": ');
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      status: 400,
+      title: 'Bad Request',
+      code: 'malformed_json',
+      errors: [{ field: 'body' }],
+      instance: '/api/auth/login',
+    });
+    expect(typeof response.body.type).toBe('string');
+  });
+
+  it('refuses unknown fields with a 400 naming each of them', async () => {
+    const response = await hub
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'liaison@aivd.demo', password: 'demo', isAdmin: true, role: 'chair' });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('validation_failed');
+    const fields = (response.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['isAdmin', 'role']);
+  });
+
+  it('names the field of a wrong type or a missing value', async () => {
+    const response = await hub.http().post('/api/auth/login').send({ email: 42 });
+    expect(response.status).toBe(400);
+    const fields = new Set((response.body.errors as { field: string }[]).map((e) => e.field));
+    expect(fields).toEqual(new Set(['email', 'password']));
+  });
+
+  it('refuses a malformed TOTP code naming the field', async () => {
+    const response = await hub
+      .http()
+      .post('/api/auth/totp/confirm')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '12ab' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'code', message: 'code must be six digits' }]);
+  });
+
+  it('refuses unknown fields on an endpoint whose body is empty', async () => {
+    const response = await hub
+      .http()
+      .post('/api/auth/totp/enrol')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ secret: 'JBSWY3DPEHPK3PXP' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'secret', message: 'unknown field secret is not allowed' }]);
+    const [{ totp_secret }] = (await hub.db.query(`SELECT totp_secret FROM users WHERE email = 'liaison@aivd.demo'`)) as {
+      totp_secret: string | null;
+    }[];
+    expect(totp_secret).toBeNull();
+  });
+
+  it('refuses a body over 1 MB with 413', async () => {
+    const response = await hub
+      .http()
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(1_100_000) }));
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ status: 413, code: 'body_too_large', errors: [{ field: 'body' }] });
+  });
+
+  it('answers an unknown API path with a 404 problem', async () => {
+    const response = await hub.http().get('/api/no-such-thing').set('Authorization', `Bearer ${token}`);
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('marks every API response Cache-Control: no-store and gives it a request id', async () => {
+    for (const response of [
+      await hub.http().get('/api/auth/me').set('Authorization', `Bearer ${token}`),
+      await hub.http().get('/api/auth/me'),
+      await hub.http().get('/api/health'),
+    ]) {
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['x-request-id']).toMatch(/^[\w.-]+$/);
+    }
+    const echoed = await hub.http().get('/api/health').set('X-Request-Id', 'trace-123');
+    expect(echoed.headers['x-request-id']).toBe('trace-123');
+  });
+
+  it('reports liveness and database readiness', async () => {
+    expect((await hub.http().get('/api/health')).body).toEqual({ status: 'ok' });
+    const ready = await hub.http().get('/api/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.database.status).toBe('up');
+  });
+
+  it('exposes Prometheus metrics, including request durations', async () => {
+    const response = await hub.http().get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('http_request_duration_seconds');
+    expect(response.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('serves the OpenAPI description generated from the DTOs', async () => {
+    const response = await hub.http().get('/api/docs/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.paths['/api/auth/login'].post).toBeDefined();
+    expect(response.body.components.schemas.LoginDto.properties).toHaveProperty('email');
+    expect(response.body.components.schemas.SessionUserDto.properties).toHaveProperty('clearance');
+  });
+});
