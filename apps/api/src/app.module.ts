@@ -1,5 +1,5 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { ElectionsModule } from './elections/elections.module';
+import { PlatformReportsModule } from './platform-reports/platform-reports.module';
+import { SignalsModule } from './signals/signals.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { RUNTIME, type Runtime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
@@ -50,12 +55,17 @@ export class AppModule implements NestModule {
         HealthModule,
         AuthModule,
         AgenciesModule,
+        ElectionsModule,
+        SignalsModule,
+        PlatformReportsModule,
+        AuditModule,
         ...serveBoard,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RUNTIME, useValue: runtime },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [APP_CONFIG, RUNTIME],
     };

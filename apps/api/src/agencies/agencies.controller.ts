@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { type Agency, AGENCY_TYPES, type AgencyType } from '@verkiezingstafel/domain';
+import { Can } from '../authorization/can.decorator';
 import { AgenciesService } from './agencies.service';
 
 class AgencyDto implements Agency {
@@ -16,6 +17,7 @@ export class AgenciesController {
   constructor(private readonly agencies: AgenciesService) {}
 
   @Get()
+  @Can('read', 'Agency')
   @ApiOkResponse({ type: AgencyDto, isArray: true })
   list(): Promise<Agency[]> {
     return this.agencies.list();

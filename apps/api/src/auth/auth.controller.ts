@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { SessionUser } from '@verkiezingstafel/domain';
 import type { CookieOptions, Request, Response } from 'express';
+import { Authenticated } from '../authorization/can.decorator';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   AllowDuringTotpEnrolment,
@@ -38,6 +39,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @Authenticated()
   @HttpCode(204)
   @AllowDuringTotpEnrolment()
   @ApiCookieAuth()
@@ -48,6 +50,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @Authenticated()
   @AllowDuringTotpEnrolment()
   @ApiOkResponse({ type: SessionUserDto })
   me(@CurrentAuth() auth: AuthContext): SessionUser {
@@ -55,6 +58,7 @@ export class AuthController {
   }
 
   @Post('totp/enrol')
+  @Authenticated()
   @HttpCode(200)
   @AllowDuringTotpEnrolment()
   @ApiOkResponse({ type: TotpEnrolmentDto })
@@ -63,6 +67,7 @@ export class AuthController {
   }
 
   @Post('totp/confirm')
+  @Authenticated()
   @HttpCode(200)
   @AllowDuringTotpEnrolment()
   @ApiOkResponse({ type: SessionUserDto })
@@ -71,6 +76,7 @@ export class AuthController {
   }
 
   @Post('totp/disable')
+  @Authenticated()
   @HttpCode(200)
   @ApiOkResponse({ type: SessionUserDto })
   disable(@CurrentAuth() auth: AuthContext, @Body() body: TotpCodeDto): Promise<SessionUser> {

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { CAN, type CanRequirement } from '../authorization/can.decorator';
 import { ProblemException } from '../common/problem.exception';
+import { requesterFor } from '../common/requester';
 import {
   ALLOW_DURING_TOTP_ENROLMENT,
   type AuthenticatedRequest,
@@ -48,6 +50,13 @@ export class SessionGuard implements CanActivate {
       });
     }
     request.auth = auth;
+    const requirement = this.reflector.getAllAndOverride<CanRequirement | undefined>(CAN, targets);
+    if (requirement && !requesterFor(auth.user).ability.can(requirement.action, requirement.subject)) {
+      throw new ProblemException(403, {
+        code: 'forbidden',
+        detail: `Your role may not ${requirement.action.replace(/_/g, ' ')} ${requirement.subject.toLowerCase()} records.`,
+      });
+    }
     if (auth.user.totpEnrolmentRequired && !this.reflector.getAllAndOverride<boolean>(ALLOW_DURING_TOTP_ENROLMENT, targets)) {
       throw new ProblemException(403, {
         code: 'totp_enrolment_required',

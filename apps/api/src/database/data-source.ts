@@ -1,12 +1,10 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity';
-import { SessionEntity } from '../auth/session.entity';
-import { ElectionEntity } from '../elections/election.entity';
-import { UserEntity } from '../users/user.entity';
 import { Foundation1732300000000 } from './migrations/1732300000000-foundation';
+import { Signals1732400000000 } from './migrations/1732400000000-signals';
 
-export const ENTITIES = [AgencyEntity, UserEntity, SessionEntity, ElectionEntity];
-export const MIGRATIONS = [Foundation1732300000000];
+export const ENTITIES = [AgencyEntity];
+export const MIGRATIONS = [Foundation1732300000000, Signals1732400000000];
 
 export interface PoolOptions {
   max?: number;

@@ -1,6 +1,7 @@
 import type { Agency } from '@verkiezingstafel/domain';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../auth/auth.service';
+import { DEMO_SIGNALS } from './demo-signals';
 import { DEMO_MUNICIPALITIES, DEMO_USERS, STANDING_AGENCIES } from './reference-data';
 
 async function upsertAgencies(db: DataSource, agencies: Agency[]): Promise<void> {
@@ -59,6 +60,42 @@ export async function seedDemo(db: DataSource, demoPassword: string): Promise<De
        SELECT $1, code FROM agencies WHERE type = 'municipality' ON CONFLICT DO NOTHING`,
       [election?.id],
     );
+    const users: { id: string; email: string }[] = await tx.query(`SELECT id, email FROM users`);
+    const idOf = (email: string): string => {
+      const user = users.find((u) => u.email === email);
+      if (!user) throw new Error(`demo user ${email} missing`);
+      return user.id;
+    };
+    for (const [index, signal] of DEMO_SIGNALS.entries()) {
+      await tx.query(
+        `INSERT INTO signals (election_id, title, description, category, severity, status, marking, classification,
+           owner_agency, lead_agency, shared_with, recipients, affected_municipalities, platforms, evidence,
+           disarm_techniques, source, first_seen_at, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::uuid[], $13::text[], $14::text[], $15::jsonb,
+           $16::text[], $17, $18::timestamptz, $19, $18::timestamptz, $18::timestamptz)`,
+        [
+          election?.id,
+          signal.title,
+          signal.description,
+          signal.category,
+          signal.severity,
+          signal.status,
+          signal.marking,
+          signal.classification ?? 'NONE',
+          signal.owner,
+          signal.lead ?? null,
+          signal.sharedWith ?? [],
+          (signal.recipients ?? []).map(idOf),
+          signal.affected ?? [],
+          signal.platforms ?? [],
+          JSON.stringify((signal.evidence ?? []).map((url) => ({ url }))),
+          signal.disarm ?? [],
+          signal.source ?? null,
+          new Date(Date.UTC(2025, 9, 20 + Math.floor(index / 2), 8 + index, 0)).toISOString(),
+          idOf(signal.author),
+        ],
+      );
+    }
     await tx.query(`INSERT INTO app_meta (key, value) VALUES ('demo_seeded', to_jsonb(now()))`);
   });
   return { seeded: true };

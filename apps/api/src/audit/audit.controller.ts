@@ -1,0 +1,30 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Can } from '../authorization/can.decorator';
+import { type AuditEvent, AuditService, type AuditVerification } from './audit.service';
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) cursor?: string;
+  @ApiPropertyOptional({ description: 'Only events about this record' }) @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+}
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Can('read', 'Audit')
+  list(@Query() query: AuditQueryDto): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+    return this.audit.list(query.limit ?? 50, this.audit.parseCursor(query.cursor), query.entityId);
+  }
+
+  @Get('verify')
+  @Can('verify', 'Audit')
+  verify(): Promise<AuditVerification> {
+    return this.audit.verify();
+  }
+}

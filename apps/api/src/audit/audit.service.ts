@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { validationProblem } from '../common/problem.exception';
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorAgency: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  requestId: string | null;
+  hash: string;
+}
+
+type BreakReason = 'hash_mismatch' | 'broken_link' | 'missing_row';
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** The first row whose hash or link does not hold. */
+  firstBroken: { seq: number; reason: BreakReason } | null;
+}
+
+interface AuditRow {
+  seq: string;
+  at: Date;
+  actor_id: string | null;
+  actor_agency: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  request_id: string | null;
+  hash: string;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Newest first; `before` is the `seq` of the last event of the previous page. */
+  async list(limit: number, before?: number, entityId?: string): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+    const rows: AuditRow[] = await this.db.query(
+      `SELECT seq, at, actor_id, actor_agency, action, entity_type, entity_id, details, ip, request_id, encode(hash, 'hex') AS hash
+         FROM audit_events
+        WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR entity_id = $2)
+        ORDER BY seq DESC LIMIT $3`,
+      [before ?? null, entityId ?? null, limit + 1],
+    );
+    const items = rows.slice(0, limit).map((row) => ({
+      seq: Number(row.seq),
+      at: row.at.toISOString(),
+      actorId: row.actor_id,
+      actorAgency: row.actor_agency,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      details: row.details,
+      ip: row.ip,
+      requestId: row.request_id,
+      hash: row.hash,
+    }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
+  }
+
+  /**
+   * Recomputes the chain: each row's hash over its predecessor's hash and its own content,
+   * each link to the row before, and the numbering without holes. Names the first break.
+   */
+  async verify(): Promise<AuditVerification> {
+    const [result]: { checked: number; seq: string | null; reason: BreakReason }[] = await this.db.query(
+        `WITH chain AS (
+           SELECT seq,
+                  hash = sha256(prev_hash || audit_payload(a)) AS hash_ok,
+                  prev_hash = coalesce(lag(hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) AS link_ok,
+                  seq = row_number() OVER w AS numbered
+             FROM audit_events a
+           WINDOW w AS (ORDER BY seq)
+         )
+         SELECT (SELECT count(*)::int FROM chain) AS checked, broken.seq, broken.reason
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (
+             SELECT seq, CASE WHEN NOT numbered THEN 'missing_row' WHEN NOT hash_ok THEN 'hash_mismatch' ELSE 'broken_link' END AS reason
+               FROM chain WHERE NOT (hash_ok AND link_ok AND numbered) ORDER BY seq LIMIT 1
+           ) broken ON true`,
+      );
+    const checked = result?.checked ?? 0;
+    if (!result || result.seq === null) return { ok: true, checked, firstBroken: null };
+    return { ok: false, checked, firstBroken: { seq: Number(result.seq), reason: result.reason } };
+  }
+
+  parseCursor(cursor: string | undefined): number | undefined {
+    if (cursor === undefined) return undefined;
+    if (!/^\d{1,18}$/.test(cursor)) throw validationProblem([{ field: 'cursor', message: 'cursor is not a cursor of this list' }]);
+    return Number(cursor);
+  }
+}

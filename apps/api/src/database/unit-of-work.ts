@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { DomainEventMap, DomainEventType } from '@verkiezingstafel/domain';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Requester } from '../common/requester';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** What a transaction will leave behind besides its rows: audit events and outbox events. */
+export class Journal {
+  readonly audits: AuditEntry[] = [];
+  readonly events: { type: DomainEventType; data: unknown }[] = [];
+
+  audit(entry: AuditEntry): void {
+    this.audits.push(entry);
+  }
+
+  emit<K extends DomainEventType>(type: K, data: DomainEventMap[K]): void {
+    this.events.push({ type, data });
+  }
+}
+
+/** Appends audit events (hash-chained by the database) in the caller's transaction. */
+export async function writeAudit(tx: EntityManager, requester: Requester | null, entries: readonly AuditEntry[]): Promise<void> {
+  for (const entry of entries) {
+    await tx.query(
+      `INSERT INTO audit_events (actor_id, actor_agency, action, entity_type, entity_id, details, ip, request_id, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, '', '')`,
+      [
+        requester?.user.id ?? null,
+        requester?.user.agency.code ?? null,
+        entry.action,
+        entry.entityType,
+        entry.entityId,
+        JSON.stringify(entry.details ?? {}),
+        requester?.ip ?? null,
+        requester?.requestId ?? null,
+      ],
+    );
+  }
+}
+
+/**
+ * One transaction for one change: the rows, their timeline, the audit events and the outbox
+ * events commit together or not at all (architecture.md, path of a write). Audit and outbox
+ * rows are written last, under the journal lock, which is then held only until commit.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(private readonly db: DataSource) {}
+
+  run<T>(requester: Requester | null, work: (tx: EntityManager, journal: Journal) => Promise<T>): Promise<T> {
+    return this.db.transaction('READ COMMITTED', async (tx) => {
+      const journal = new Journal();
+      const result = await work(tx, journal);
+      await writeAudit(tx, requester, journal.audits);
+      for (const event of journal.events) {
+        await tx.query(`INSERT INTO outbox_events (position, type, data) VALUES (0, $1, $2::jsonb)`, [
+          event.type,
+          JSON.stringify(event.data),
+        ]);
+      }
+      return result;
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  CLASSIFICATIONS,
+  type Classification,
+  DISARM_TECHNIQUE,
+  type Marking,
+  MARKINGS,
+  type Platform,
+  PLATFORMS,
+  SEVERITIES,
+  type Severity,
+  SIGNAL_CATEGORIES,
+  SIGNAL_STATUSES,
+  type SignalCategory,
+  type SignalStatus,
+} from '@verkiezingstafel/domain';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { AGENCY_CODE, IsNotStateSecret, IsOptionalNotNull } from '../../common/validators';
+
+export class EvidenceDto {
+  @ApiProperty({ example: 'https://x.com/example/status/1' })
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: true }, { message: 'url must be an http(s) URL' })
+  url!: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+/** The fields a signal's author writes; shared by create and edit. */
+export class SignalFieldsDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @MaxLength(20000)
+  description!: string;
+
+  @ApiProperty({ enum: SIGNAL_CATEGORIES })
+  @IsIn(SIGNAL_CATEGORIES)
+  category!: SignalCategory;
+
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES)
+  severity!: Severity;
+
+  @ApiProperty({ enum: MARKINGS, description: 'TLP marking, chosen explicitly by the originator' })
+  @IsIn(MARKINGS)
+  marking!: Marking;
+
+  @ApiPropertyOptional({ enum: CLASSIFICATIONS, default: 'NONE', description: 'State-secret levels are refused' })
+  @IsOptionalNotNull()
+  @IsNotStateSecret()
+  @IsIn(CLASSIFICATIONS)
+  classification?: Classification;
+
+  @ApiPropertyOptional({ type: [String], description: 'Agency codes (AMBER, AMBER_STRICT audience)' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(AGENCY_CODE, { each: true, message: 'each value in sharedWith must be an agency code' })
+  sharedWith?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'User ids (RED audience)' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  recipients?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['GM0363'], description: 'CBS municipality codes' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @Matches(/^GM\d{4}$/, { each: true, message: 'each value in affectedMunicipalities must be a CBS code (GM0000)' })
+  affectedMunicipalities?: string[];
+
+  @ApiPropertyOptional({ enum: PLATFORMS, isArray: true })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(PLATFORMS.length)
+  @ArrayUnique()
+  @IsIn(PLATFORMS, { each: true })
+  platforms?: Platform[];
+
+  @ApiPropertyOptional({ type: [EvidenceDto] })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => EvidenceDto)
+  evidence?: EvidenceDto[];
+
+  @ApiPropertyOptional({ type: [String], example: ['T0086'], description: 'DISARM technique ids' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Matches(DISARM_TECHNIQUE, { each: true, message: 'each value in disarmTechniques must be a DISARM id like T0086' })
+  disarmTechniques?: string[];
+
+  @ApiPropertyOptional({ maxLength: 5000, nullable: true, description: 'How the originator knows; owner agency only' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  source?: string | null;
+
+  @ApiPropertyOptional({ example: 'NCTV', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(AGENCY_CODE, { message: 'leadAgency must be an agency code' })
+  leadAgency?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  firstSeenAt?: string | null;
+}
+
+export class CreateSignalDto extends SignalFieldsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  electionId!: string;
+}
+
+/**
+ * An edit: any subset of the fields, and the version the editor last saw. `null` clears
+ * `source`, `leadAgency` and `firstSeenAt` only; the service refuses it elsewhere.
+ */
+export class UpdateSignalDto extends PartialType(SignalFieldsDto) {
+  @ApiProperty({ description: 'The version the client last saw; a stale one is a 409' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+/** Fields that may be set to null by an edit. */
+export const NULLABLE_SIGNAL_FIELDS = ['source', 'leadAgency', 'firstSeenAt'] as const;
+
+export class TransitionDto {
+  @ApiProperty({ enum: SIGNAL_STATUSES })
+  @IsIn(SIGNAL_STATUSES)
+  to!: SignalStatus;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  version!: number;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}

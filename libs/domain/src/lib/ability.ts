@@ -1,0 +1,251 @@
+import {
+  AbilityBuilder,
+  createMongoAbility,
+  type ForcedSubject,
+  type MongoAbility,
+  type MongoQuery,
+  subject as asSubject,
+} from '@casl/ability';
+import { permittedFieldsOf } from '@casl/ability/extra';
+import { type AgencyRef, isCoreTableAgency } from './agency';
+import type { Classification, Marking } from './marking';
+import {
+  type RedactedSignal,
+  type Signal,
+  SIGNAL_FIELDS,
+  SIGNAL_METADATA_FIELDS,
+  SIGNAL_READABLE_FIELDS,
+} from './signal';
+import type { Clearance, Role } from './user';
+
+/** The one who asks: what the rules need to know of a signed-in user. */
+export interface Actor {
+  id: string;
+  agency: Pick<AgencyRef, 'code' | 'type'>;
+  roles: readonly Role[];
+  clearance: Clearance;
+}
+
+/** The fields of a marked record that decide who reads it (signal, timeline entry, ...). */
+export interface MarkedRecord {
+  ownerAgency: string;
+  marking: Marking;
+  classification: Classification;
+  sharedWith: readonly string[];
+  recipients: readonly string[];
+  affectedMunicipalities: readonly string[];
+}
+
+export interface SignalRecord extends MarkedRecord {
+  leadAgency: string | null;
+}
+
+/** A timeline entry is filtered on its own marking, with its author's agency as originator. */
+export type TimelineEntryRecord = MarkedRecord;
+
+export interface MeasureRecord {
+  ownerAgency: string;
+}
+
+export type AppAction =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'loosen'
+  | 'transition_chair'
+  | 'transition_work'
+  | 'comment'
+  | 'add_measure'
+  | 'verify';
+
+type Tagged<Name extends string, T> = T & ForcedSubject<Name>;
+
+export type AppSubject =
+  | 'Signal'
+  | Tagged<'Signal', Partial<Signal> & SignalRecord>
+  | 'TimelineEntry'
+  | Tagged<'TimelineEntry', Record<string, unknown> & TimelineEntryRecord>
+  | 'Measure'
+  | Tagged<'Measure', Record<string, unknown> & MeasureRecord>
+  | 'PlatformReport'
+  | 'Election'
+  | 'Agency'
+  | 'Audit'
+  | 'Stats'
+  | 'all';
+
+export type AppAbility = MongoAbility<[AppAction, AppSubject], MongoQuery>;
+
+/** Roles that read content; `admin` alone reads metadata only (visibility.md rule 3). */
+const CONTENT_ROLES: readonly Role[] = ['liaison', 'chair', 'municipal', 'observer'];
+/** Roles that act on records (observers read; admins administer). */
+const ACTING_ROLES: readonly Role[] = ['liaison', 'chair', 'municipal'];
+
+/** Agencies whose liaisons may send alerts (visibility.md writes table). */
+export const ALERT_SENDING_AGENCIES = ['BZK', 'NCTV', 'KIESRAAD'] as const;
+
+const TIMELINE_METADATA_FIELDS = ['id', 'signalId', 'kind', 'marking', 'authorAgency', 'createdAt'];
+
+/**
+ * The single rule set of the hub (visibility.md). The API asks it for every read and write,
+ * pushes it into SQL for lists, counts and search, the realtime channel asks it per audience,
+ * and the board asks it to show or hide buttons.
+ */
+export function defineAbilityFor(actor: Actor): AppAbility {
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const agency = actor.agency.code;
+  const has = (role: Role) => actor.roles.includes(role);
+  const readsContent = CONTENT_ROLES.some(has);
+  const acts = ACTING_ROLES.some(has);
+
+  can('read', 'Election');
+  can('read', 'Agency');
+
+  if (readsContent) {
+    can('read', 'Stats');
+    for (const type of ['Signal', 'TimelineEntry'] as const) {
+      const fields = type === 'Signal' ? [...SIGNAL_READABLE_FIELDS] : undefined;
+      // Whoever may read a signal may comment on it (visibility.md writes table).
+      const actions: AppAction[] = type === 'Signal' ? ['read', 'comment'] : ['read'];
+      const admit = (conditions: MongoQuery) => {
+        for (const action of actions) can(action, type, action === 'read' ? fields : undefined, conditions);
+      };
+      // 1. The originator always reads its own records.
+      admit({ ownerAgency: agency });
+      // TLP:CLEAR and TLP:GREEN: every user of the hub.
+      admit({ marking: { $in: ['CLEAR', 'GREEN'] } });
+      // TLP:AMBER: the core table, affected municipalities, and agencies it is shared with.
+      if (isCoreTableAgency(agency)) admit({ marking: 'AMBER' });
+      if (actor.agency.type === 'municipality') admit({ marking: 'AMBER', affectedMunicipalities: agency });
+      // TLP:AMBER+STRICT: only the agencies it is shared with.
+      admit({ marking: { $in: ['AMBER', 'AMBER_STRICT'] }, sharedWith: agency });
+      // TLP:RED: only the users named.
+      admit({ marking: 'RED', recipients: actor.id });
+    }
+    // 4. How the originator knows is for the originator alone.
+    can('read', 'Signal', ['source'], { ownerAgency: agency });
+  }
+
+  if (acts) {
+    if (has('liaison') || has('chair')) {
+      can('create', 'Signal');
+      can('create', 'TimelineEntry');
+    }
+    if (has('municipal')) {
+      // A municipality raises local signals: affected municipalities ⊆ its own.
+      can('create', 'Signal', { affectedMunicipalities: { $size: 0 } });
+      can('create', 'Signal', { affectedMunicipalities: { $all: [agency], $size: 1 } });
+      can('create', 'TimelineEntry');
+    }
+    // Content: the owner agency's users and the lead agency's liaisons.
+    can('update', 'Signal', { ownerAgency: agency });
+    if (has('liaison')) can('update', 'Signal', { leadAgency: agency });
+    can('loosen', 'Signal', { ownerAgency: agency });
+    // Working states: owner or lead agency, and the chair.
+    can('transition_work', 'Signal', { ownerAgency: agency });
+    can('transition_work', 'Signal', { leadAgency: agency });
+    // Measures: created by the chair and the lead agency, updated by their owner and the chair.
+    can('add_measure', 'Signal', { leadAgency: agency });
+    can('update', 'Measure', { ownerAgency: agency });
+    if (agency === 'BZK') {
+      can('create', 'PlatformReport');
+      can('update', 'PlatformReport');
+    }
+  }
+
+  if (has('chair')) {
+    can('transition_chair', 'Signal');
+    can('transition_work', 'Signal');
+    can('add_measure', 'Signal');
+    can('update', 'Measure');
+    can('read', 'Audit');
+    can('verify', 'Audit');
+  }
+
+  // Departementaal Vertrouwelijk: the clearance is needed on top of whatever TLP admits.
+  if (actor.clearance !== 'DEP_V') {
+    for (const action of ['read', 'create', 'update', 'comment', 'loosen'] as const) {
+      cannot(action, 'Signal', { classification: 'DEP_V' });
+      cannot(action, 'TimelineEntry', { classification: 'DEP_V' });
+    }
+  }
+
+  // 3. Administrators see metadata of every record, DEP_V included, and never content.
+  //    Declared last so that it outranks the clearance rule above for metadata only.
+  if (has('admin')) {
+    can('read', 'Signal', [...SIGNAL_METADATA_FIELDS]);
+    can('read', 'TimelineEntry', TIMELINE_METADATA_FIELDS);
+    can('read', 'Stats');
+    can('create', 'Election');
+    can('update', 'Election');
+    can('read', 'Audit');
+    can('verify', 'Audit');
+  }
+
+  return build();
+}
+
+export function signalSubject(record: Partial<Signal> & SignalRecord): Tagged<'Signal', Partial<Signal> & SignalRecord> {
+  return asSubject('Signal', { ...record });
+}
+
+export function timelineEntrySubject(
+  record: Record<string, unknown> & TimelineEntryRecord,
+): Tagged<'TimelineEntry', Record<string, unknown> & TimelineEntryRecord> {
+  return asSubject('TimelineEntry', { ...record });
+}
+
+export function measureSubject(record: Record<string, unknown> & MeasureRecord): Tagged<'Measure', Record<string, unknown> & MeasureRecord> {
+  return asSubject('Measure', { ...record });
+}
+
+/** Whether the actor may read the signal at all (any field). */
+export function canReadSignal(ability: AppAbility, signal: SignalRecord & Partial<Signal>): boolean {
+  return ability.can('read', signalSubject(signal));
+}
+
+/** The fields of this signal the actor may read (empty when none). */
+export function readableSignalFields(ability: AppAbility, signal: SignalRecord & Partial<Signal>): (keyof Signal)[] {
+  return permittedFieldsOf(ability, 'read', signalSubject(signal), {
+    fieldsFrom: (rule) => rule.fields ?? [...SIGNAL_FIELDS],
+  }) as (keyof Signal)[];
+}
+
+/**
+ * The signal as this actor may see it: fields it may not read are absent, and a signal it
+ * may not read at all is `null` (it does not exist for that reader).
+ */
+export function redactSignal(ability: AppAbility, signal: Signal): RedactedSignal | null {
+  if (!canReadSignal(ability, signal)) return null;
+  const fields = readableSignalFields(ability, signal);
+  const result: Record<string, unknown> = { id: signal.id };
+  for (const field of fields) result[field] = signal[field];
+  return result as RedactedSignal;
+}
+
+const TIMELINE_FIELDS = ['id', 'signalId', 'kind', 'text', 'marking', 'authorId', 'authorName', 'authorAgency', 'data', 'createdAt'];
+
+/**
+ * A timeline entry as this actor may see it, or null. The entry is judged on its own marking
+ * (with its author's agency as originator) within the audience of its signal.
+ */
+export function redactTimelineEntry<T extends { id: string; marking: Marking; authorAgency: string }>(
+  ability: AppAbility,
+  entry: T,
+  signal: MarkedRecord,
+): (Partial<T> & { id: string }) | null {
+  const record = timelineEntrySubject({
+    ...entry,
+    ownerAgency: entry.authorAgency,
+    marking: entry.marking,
+    classification: signal.classification,
+    sharedWith: signal.sharedWith,
+    recipients: signal.recipients,
+    affectedMunicipalities: signal.affectedMunicipalities,
+  });
+  if (!ability.can('read', record)) return null;
+  const fields = permittedFieldsOf(ability, 'read', record, { fieldsFrom: (rule) => rule.fields ?? TIMELINE_FIELDS });
+  const result: Record<string, unknown> = { id: entry.id };
+  for (const field of fields) if (field in entry) result[field] = (entry as Record<string, unknown>)[field];
+  return result as Partial<T> & { id: string };
+}
