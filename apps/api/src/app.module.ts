@@ -12,6 +12,7 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ElectionsModule } from './elections/elections.module';
 import { PlatformReportsModule } from './platform-reports/platform-reports.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SignalsModule } from './signals/signals.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { RUNTIME, type Runtime } from './config/runtime';
@@ -59,6 +60,7 @@ export class AppModule implements NestModule {
         SignalsModule,
         PlatformReportsModule,
         AuditModule,
+        RealtimeModule,
         ...serveBoard,
       ],
       providers: [

@@ -4,6 +4,7 @@ export * from './lib/election';
 export * from './lib/events';
 export * from './lib/marking';
 export * from './lib/problem';
+export * from './lib/realtime';
 export * from './lib/signal';
 export * from './lib/timeline';
 export * from './lib/user';

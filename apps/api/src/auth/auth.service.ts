@@ -115,6 +115,10 @@ export class AuthService {
    */
   async authenticate(token: string): Promise<AuthContext | null> {
     if (token.length < 20 || token.length > 200) return null;
+    return this.authenticateByHash(this.tokenHash(token), token);
+  }
+
+  private async authenticateByHash(tokenHash: Buffer, token: string): Promise<AuthContext | null> {
     const rows: SessionRow[] = await this.db.query(
       `SELECT s.id AS session_id, extract(epoch FROM now() - s.last_seen_at)::float AS last_seen_age,
               u.id, u.name, u.email, u.roles, u.clearance, u.totp_enabled,
@@ -127,7 +131,7 @@ export class AuthService {
           AND s.expires_at > now()
           AND s.last_seen_at > now() - make_interval(mins => $2)
           AND u.active`,
-      [this.tokenHash(token), this.config.sessionIdleMinutes],
+      [tokenHash, this.config.sessionIdleMinutes],
     );
     const row = rows[0];
     if (!row) return null;
@@ -135,6 +139,24 @@ export class AuthService {
       await this.db.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
     }
     return { sessionId: row.session_id, token, user: this.toSessionUser(row) };
+  }
+
+  /** The session by id, if it is still valid (for sockets, which hold no token after the handshake). */
+  async authenticateSession(sessionId: string): Promise<AuthContext | null> {
+    const rows: { token_hash: Buffer }[] = await this.db.query(`SELECT token_hash FROM sessions WHERE id = $1`, [sessionId]);
+    if (!rows[0]) return null;
+    return this.authenticateByHash(rows[0].token_hash, '');
+  }
+
+  /** Of these session ids, the ones still valid (not revoked, not expired, user active). */
+  async validSessions(sessionIds: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND s.last_seen_at > now() - make_interval(mins => $2) AND u.active`,
+      [sessionIds, this.config.sessionIdleMinutes],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -24,6 +24,10 @@ export interface AppConfig {
   loginMaxFailuresPerIp: number;
   loginWindowSeconds: number;
   trustProxy: boolean;
+  /** How often sockets are checked for sessions that expired by time. */
+  realtimeSessionSweepSeconds: number;
+  /** How long outbox events are kept for clients that resume. */
+  realtimeRetentionHours: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -153,6 +157,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     loginMaxFailuresPerIp: integer(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1, 100000),
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    realtimeSessionSweepSeconds: integer(env, 'REALTIME_SESSION_SWEEP_SECONDS', 15, 1, 3600),
+    realtimeRetentionHours: integer(env, 'REALTIME_RETENTION_HOURS', 24, 1, 24 * 30),
   };
 }
 

@@ -2,9 +2,10 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity';
 import { Foundation1732300000000 } from './migrations/1732300000000-foundation';
 import { Signals1732400000000 } from './migrations/1732400000000-signals';
+import { Realtime1732500000000 } from './migrations/1732500000000-realtime';
 
 export const ENTITIES = [AgencyEntity];
-export const MIGRATIONS = [Foundation1732300000000, Signals1732400000000];
+export const MIGRATIONS = [Foundation1732300000000, Signals1732400000000, Realtime1732500000000];
 
 export interface PoolOptions {
   max?: number;

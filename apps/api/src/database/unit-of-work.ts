@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DomainEventMap, DomainEventType } from '@verkiezingstafel/domain';
+import type { DomainEventMap, ServiceEventType } from '@verkiezingstafel/domain';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Requester } from '../common/requester';
 
@@ -13,13 +13,13 @@ export interface AuditEntry {
 /** What a transaction will leave behind besides its rows: audit events and outbox events. */
 export class Journal {
   readonly audits: AuditEntry[] = [];
-  readonly events: { type: DomainEventType; data: unknown }[] = [];
+  readonly events: { type: ServiceEventType; data: unknown }[] = [];
 
   audit(entry: AuditEntry): void {
     this.audits.push(entry);
   }
 
-  emit<K extends DomainEventType>(type: K, data: DomainEventMap[K]): void {
+  emit<K extends ServiceEventType>(type: K, data: DomainEventMap[K]): void {
     this.events.push({ type, data });
   }
 }

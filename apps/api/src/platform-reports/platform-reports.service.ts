@@ -50,7 +50,7 @@ export class PlatformReportsService {
   ) {}
 
   async list(requester: Requester, signalId: string): Promise<PlatformReport[]> {
-    await this.signals.findReadable(this.db.manager, requester, signalId);
+    await this.signals.findContentReadable(this.db.manager, requester, signalId);
     return this.load(this.db.manager, 'signal_id = $1', [signalId]);
   }
 

@@ -55,7 +55,7 @@ export class MeasuresService {
   ) {}
 
   async list(requester: Requester, signalId: string): Promise<Measure[]> {
-    await this.signals.findReadable(this.db.manager, requester, signalId);
+    await this.signals.findContentReadable(this.db.manager, requester, signalId);
     return this.load(this.db.manager, 'm.signal_id = $1', [signalId]);
   }
 

@@ -6,6 +6,7 @@ import {
   type FieldError,
   isStricterOrEqual,
   loosensAudience,
+  readableSignalFields,
   type MarkedRecord,
   type RedactedSignal,
   redactSignal,
@@ -175,6 +176,13 @@ export class SignalsService {
     if (!row) throw notFound('signal');
     const signal = toSignal(row);
     if (!canReadSignal(requester.ability, signal)) throw notFound('signal');
+    return signal;
+  }
+
+  /** Like `findReadable`, but the content must be readable too (not just metadata, as for admins). */
+  async findContentReadable(tx: Queryable, requester: Requester, id: string): Promise<Signal> {
+    const signal = await this.findReadable(tx, requester, id);
+    if (!readableSignalFields(requester.ability, signal).includes('title')) throw notFound('signal');
     return signal;
   }
 

@@ -1,0 +1,301 @@
+import { Inject, Logger, type OnModuleDestroy, UsePipes, ValidationPipe } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WsException,
+} from '@nestjs/websockets';
+import {
+  clientMessageFor,
+  type ClientMessage,
+  type ContentEvent,
+  defineAbilityFor,
+  isContentEvent,
+  namedReaders,
+  type SessionUser,
+  type SocketHandshakeAuth,
+} from '@verkiezingstafel/domain';
+import { IsInt, Max, Min } from 'class-validator';
+import { parse as parseCookies } from 'cookie';
+import type { Server, Socket } from 'socket.io';
+import { SESSION_COOKIE_DEV, SESSION_COOKIE_PROD } from '../auth/auth.context';
+import { AuthService } from '../auth/auth.service';
+import { flattenValidationErrors } from '../common/validation';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { actorOf, AudienceRegistry } from './audiences';
+import { type OutboxEvent, OutboxTailService } from './outbox-tail.service';
+import { RealtimeMetrics } from './realtime.metrics';
+
+export class ResumeDto {
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  after!: number;
+}
+
+/** What the server keeps of a socket. */
+interface SocketState {
+  sessionId: string;
+  user: SessionUser;
+  /** Set once the socket is live (in its rooms). */
+  audience: string | null;
+  messages: number[];
+}
+
+type VtSocket = Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketState>;
+
+/** A socket may not resume further back than this many events; it reloads over REST instead. */
+const MAX_REPLAY = 20_000;
+const MESSAGES_PER_10S = 20;
+
+function socketError(code: string, message: string): Error & { data: { code: string } } {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/**
+ * The socket channel of the situation boards (realtime.md). Authenticates in socket.io
+ * middleware with the REST session; computes each socket's audience and rooms itself;
+ * delivers every outbox event, in position order and at most once, redacted per audience
+ * exactly as REST would; replays after a reconnect.
+ */
+@WebSocketGateway({
+  path: '/socket.io',
+  transports: ['websocket'],
+  maxHttpBufferSize: 16 * 1024,
+  serveClient: false,
+  pingInterval: 20_000,
+  pingTimeout: 20_000,
+})
+@UsePipes(
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => new WsException({ code: 'validation_failed', errors: flattenValidationErrors(errors) }),
+  }),
+)
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger('Realtime');
+  private readonly audiences = new AudienceRegistry();
+  private server!: Server;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tail: OutboxTailService,
+    private readonly metrics: RealtimeMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.server = server;
+    server.use((socket, next) => {
+      this.authenticate(socket as VtSocket).then(
+        () => next(),
+        (error: Error) => next(error),
+      );
+    });
+    this.tail.subscribe(
+      (event) => this.deliver(event),
+      () => undefined,
+    );
+    this.sweep = setInterval(() => void this.sweepSessions(), this.config.realtimeSessionSweepSeconds * 1000);
+    this.sweep.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweep) clearInterval(this.sweep);
+  }
+
+  handleConnection(client: Socket): void {
+    const socket = client as VtSocket;
+    // Incoming messages are rate-limited per socket; a flood ends the connection.
+    socket.use((_packet, next) => {
+      const now = Date.now();
+      socket.data.messages = socket.data.messages.filter((t) => now - t < 10_000);
+      socket.data.messages.push(now);
+      if (socket.data.messages.length > MESSAGES_PER_10S) {
+        next(socketError('rate_limited', 'Too many messages'));
+        if (socket.data.messages.length > MESSAGES_PER_10S * 2) socket.disconnect(true);
+        return;
+      }
+      next();
+    });
+    this.metrics.connections.inc();
+    const auth = socket.handshake.auth as SocketHandshakeAuth;
+    const after = typeof auth.after === 'number' && Number.isSafeInteger(auth.after) && auth.after >= 0 ? auth.after : null;
+    void this.goLive(socket, after);
+  }
+
+  handleDisconnect(client: Socket): void {
+    const socket = client as VtSocket;
+    this.metrics.connections.dec();
+    if (socket.data.audience) {
+      this.audiences.leave(socket.data.audience, socket.data.user.id);
+      socket.data.audience = null;
+    }
+  }
+
+  /** `resume { after }`: replay what this user may see since `after`, in order, then live. */
+  @SubscribeMessage('resume')
+  async resume(@ConnectedSocket() client: Socket, @MessageBody() body: ResumeDto): Promise<void> {
+    const socket = client as VtSocket;
+    await this.goLive(socket, body.after);
+  }
+
+  private async authenticate(socket: VtSocket): Promise<void> {
+    const origin = socket.handshake.headers.origin;
+    if (origin !== undefined && origin !== this.config.publicOrigin) {
+      throw socketError('origin_not_allowed', `Origin ${origin} is not allowed`);
+    }
+    const auth = socket.handshake.auth as SocketHandshakeAuth;
+    let token = typeof auth.token === 'string' ? auth.token : null;
+    if (token === null && typeof socket.handshake.headers.cookie === 'string') {
+      const cookies = parseCookies(socket.handshake.headers.cookie);
+      token = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV] ?? null;
+    }
+    const context = token === null ? null : await this.auth.authenticate(token);
+    if (!context) throw socketError('unauthenticated', 'Sign in first');
+    if (context.user.totpEnrolmentRequired) throw socketError('totp_enrolment_required', 'Enrol two-factor sign-in first');
+    socket.data = { sessionId: context.sessionId, user: context.user, audience: null, messages: [] };
+  }
+
+  /**
+   * Takes the socket out of its rooms, replays (after, position] with the user's own ability,
+   * and puts it back into its rooms, all between two deliveries, so that it receives every
+   * event once and in order. `after` null: live from now.
+   */
+  private goLive(socket: VtSocket, after: number | null, waited = 0): Promise<void> {
+    return this.tail
+      .exclusive(async () => {
+        if (!socket.connected) return;
+        this.leaveRooms(socket);
+        const through = this.tail.position;
+        if (after !== null && after > through && waited < 100) {
+          // The client saw events this instance has not read yet (it was on another one):
+          // wait until this instance catches up, so that nothing is sent twice.
+          setTimeout(() => void this.goLive(socket, after, waited + 1), 50);
+          return;
+        }
+        if (after !== null && after < through) {
+          const oldest = await this.tail.resumableFrom();
+          if (after < oldest || through - after > MAX_REPLAY) {
+            this.joinRooms(socket);
+            socket.emit('resync', { reason: 'retention', position: through });
+            return;
+          }
+          const ability = defineAbilityFor(actorOf(socket.data.user));
+          for (const event of await this.tail.read(after, through)) {
+            if (!isContentEvent(event.type)) continue;
+            const message = clientMessageFor(ability, { type: event.type, data: event.data } as ContentEvent);
+            if (message) socket.emit(message.type, this.envelope(event, message));
+          }
+          this.metrics.replays.inc();
+        }
+        if (!socket.connected) return;
+        this.joinRooms(socket);
+        socket.emit('ready', { position: Math.max(through, after ?? 0) });
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(`Resume failed: ${String(error)}`);
+        socket.emit('resync', { reason: 'retention', position: this.tail.position });
+      });
+  }
+
+  private joinRooms(socket: VtSocket): void {
+    const key = this.audiences.join(socket.data.user);
+    socket.data.audience = key;
+    void socket.join([`aud:${key}`, `user:${socket.data.user.id}`, `session:${socket.data.sessionId}`]);
+  }
+
+  private leaveRooms(socket: VtSocket): void {
+    if (!socket.data.audience) return;
+    this.audiences.leave(socket.data.audience, socket.data.user.id);
+    for (const room of [`aud:${socket.data.audience}`, `user:${socket.data.user.id}`, `session:${socket.data.sessionId}`]) {
+      void socket.leave(room);
+    }
+    socket.data.audience = null;
+  }
+
+  private envelope(event: OutboxEvent, message: ClientMessage): { position: number; type: string; at: string; data: unknown } {
+    return { position: event.position, type: message.type, at: event.at, data: message.data };
+  }
+
+  /** One committed event to every live socket here that may see it; called in position order. */
+  private deliver(event: OutboxEvent): void {
+    const started = process.hrtime.bigint();
+    if (isContentEvent(event.type)) {
+      this.fanOut(event, { type: event.type, data: event.data } as ContentEvent);
+    } else if (event.type === 'session.ended') {
+      const { sessionId } = event.data as { sessionId: string };
+      this.server.in(`session:${sessionId}`).disconnectSockets(true);
+    } else if (event.type === 'user.changed') {
+      void this.rescope((event.data as { userId: string }).userId);
+    }
+    this.metrics.observeDelivery(event, started);
+  }
+
+  /**
+   * Evaluates the change once per audience and emits to that audience's room. Users named in
+   * RED recipients are judged on their own; where their view differs from their audience's,
+   * they are left out of the room emit and sent their own.
+   */
+  private fanOut(event: OutboxEvent, content: ContentEvent): void {
+    const named = new Set(namedReaders(content));
+    for (const [key, audience] of this.audiences.entries()) {
+      const message = clientMessageFor(audience.ability, content);
+      const except: string[] = [];
+      for (const [userId, member] of audience.users) {
+        if (!named.has(userId)) continue;
+        const own = clientMessageFor(member.ability, content);
+        if (JSON.stringify(own) === JSON.stringify(message)) continue;
+        except.push(`user:${userId}`);
+        if (own) this.server.to(`user:${userId}`).emit(own.type, this.envelope(event, own));
+      }
+      if (message) {
+        const target = except.length > 0 ? this.server.to(`aud:${key}`).except(except) : this.server.to(`aud:${key}`);
+        target.emit(message.type, this.envelope(event, message));
+      }
+    }
+  }
+
+  /** Roles, clearance, agency or active flag changed: disconnect, or re-scope and ask for a reload. */
+  private async rescope(userId: string): Promise<void> {
+    const sockets = (await this.server.in(`user:${userId}`).fetchSockets()) as unknown as VtSocket[];
+    if (sockets.length === 0) return;
+    for (const socket of sockets) {
+      const context = await this.auth.authenticateSession(socket.data.sessionId);
+      if (!context || context.user.totpEnrolmentRequired) {
+        socket.disconnect(true);
+        continue;
+      }
+      await this.tail.exclusive(() => {
+        this.leaveRooms(socket);
+        socket.data.user = context.user;
+        this.joinRooms(socket);
+        socket.emit('resync', { reason: 'permissions_changed', position: this.tail.position });
+      });
+    }
+  }
+
+  /** Sessions that expired by time end their sockets too. */
+  private async sweepSessions(): Promise<void> {
+    const sockets = (await this.server.fetchSockets()) as unknown as VtSocket[];
+    if (sockets.length === 0) return;
+    try {
+      const valid = await this.auth.validSessions([...new Set(sockets.map((s) => s.data.sessionId))]);
+      for (const socket of sockets) if (!valid.has(socket.data.sessionId)) socket.disconnect(true);
+    } catch (error) {
+      this.logger.warn(`Session sweep failed: ${String(error)}`);
+    }
+  }
+
+  /** For tests and metrics: number of audiences with live sockets here. */
+  get audienceCount(): number {
+    return this.audiences.size;
+  }
+}

@@ -1,0 +1,89 @@
+import { connectSocket } from './support/sockets';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('realtime channel', () => {
+  let hub: TestApp;
+  let electionId: string;
+  beforeAll(async () => {
+    hub = await startTestApp({ REALTIME_SESSION_SWEEP_SECONDS: '1' });
+    [{ id: electionId }] = (await hub.db.query(`SELECT id FROM elections WHERE code = 'TK2025'`)) as { id: string }[];
+  });
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('refuses a socket without a session', async () => {
+    await expect(connectSocket(hub.url, 'not-a-valid-token-not-a-valid-token')).rejects.toThrow('Sign in first');
+  });
+
+  it('refuses a socket from another origin (no cross-site WebSocket hijacking)', async () => {
+    const token = await hub.login('liaison@aivd.demo');
+    await expect(connectSocket(hub.url, token, { origin: 'https://evil.example' })).rejects.toThrow(/not allowed/);
+  });
+
+  it('pushes a new AMBER signal affecting Amsterdam to Amsterdam and not to Rotterdam', async () => {
+    const nctv = await hub.login('liaison@nctv.demo');
+    const amsterdam = await connectSocket(hub.url, await hub.login('ambtenaar@amsterdam.demo'));
+    const rotterdam = await connectSocket(hub.url, await hub.login('ambtenaar@rotterdam.demo'));
+    await amsterdam.waitFor((r) => r.event === 'ready');
+    await rotterdam.waitFor((r) => r.event === 'ready');
+    const created = await hub
+      .http()
+      .post('/api/signals')
+      .set('Authorization', `Bearer ${nctv}`)
+      .send({ electionId, title: 'Verdachte flyers bij stembureau', description: 'Flyers met onjuiste stemuitleg.', category: 'process_integrity', severity: 'medium', marking: 'AMBER', affectedMunicipalities: ['GM0363'], source: 'eigen waarneming' });
+    expect(created.status).toBe(201);
+    const got = await amsterdam.waitFor((r) => r.event === 'signal.created' && (r.payload.data as { id: string }).id === created.body.id);
+    expect(got.payload.data).toMatchObject({ id: created.body.id, title: 'Verdachte flyers bij stembureau', marking: 'AMBER' });
+    expect(got.payload.data).not.toHaveProperty('source');
+    expect(typeof got.payload.position).toBe('number');
+    // A later event for Rotterdam proves Rotterdam's socket was live when the first one passed.
+    const green = await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: 'Algemene waarschuwing', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+    await rotterdam.waitFor((r) => r.event === 'signal.created' && (r.payload.data as { id: string }).id === green.body.id);
+    expect(rotterdam.received.some((r) => (r.payload.data as { id?: string } | undefined)?.id === created.body.id)).toBe(false);
+    amsterdam.close();
+    rotterdam.close();
+  });
+
+  it('sends signal.revoked with the id only when a tightened marking takes a signal out of sight', async () => {
+    const nctv = await hub.login('liaison@nctv.demo');
+    const created = await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: 'Te verstrengen signaal', description: 'x', category: 'other', severity: 'low', marking: 'GREEN' });
+    const amsterdam = await connectSocket(hub.url, await hub.login('ambtenaar@amsterdam.demo'));
+    await amsterdam.waitFor((r) => r.event === 'ready');
+    const patched = await hub.http().patch(`/api/signals/${created.body.id}`).set('Authorization', `Bearer ${nctv}`).send({ version: 1, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+    expect(patched.status).toBe(200);
+    const revoked = await amsterdam.waitFor((r) => r.event === 'signal.revoked');
+    expect(revoked.payload.data).toEqual({ id: created.body.id });
+    amsterdam.close();
+  });
+
+  it('disconnects the sockets of a session at sign-out', async () => {
+    const token = await hub.login('liaison@kiesraad.demo');
+    const socket = await connectSocket(hub.url, token);
+    await socket.waitFor((r) => r.event === 'ready');
+    const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
+    await hub.http().post('/api/auth/logout').set('Authorization', `Bearer ${token}`);
+    await expect(disconnected).resolves.toBe('io server disconnect');
+  });
+
+  it('replays what was missed after a reconnect, in order, then continues live', async () => {
+    const chairToken = await hub.login('voorzitter@bzk.demo');
+    const first = await connectSocket(hub.url, chairToken);
+    const ready = await first.waitFor((r) => r.event === 'ready');
+    const from = ready.payload.position as number;
+    first.close();
+    const nctv = await hub.login('liaison@nctv.demo');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: `Gemist ${i}`, description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+      ids.push(r.body.id);
+    }
+    const again = await connectSocket(hub.url, chairToken, { after: from });
+    await again.waitFor((r) => r.event === 'ready');
+    const replayed = again.received.filter((r) => r.event === 'signal.created').map((r) => (r.payload.data as { id: string }).id);
+    expect(replayed).toEqual(ids);
+    const positions = again.received.filter((r) => typeof r.payload.position === 'number').map((r) => r.payload.position as number);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    again.close();
+  });
+});
