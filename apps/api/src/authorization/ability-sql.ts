@@ -84,18 +84,22 @@ export function abilityToSql(
   field?: string,
 ): string {
   const rules = ability.rulesFor(action, subjectType, field);
-  const admitted: string[] = [];
-  const excluded: string[] = [];
+  // Collect first, compile last: only conditions that end up in the SQL may add parameters
+  // (an unused parameter has no type and PostgreSQL refuses the statement).
+  const admitted: Node[] = [];
+  const excluded: Node[] = [];
+  let unconditional = false;
   for (const rule of rules) {
     const ast = rule.ast as Node | null | undefined;
     if (!rule.conditions || !ast) {
-      if (rule.inverted) break;
-      return excluded.length === 0 ? 'TRUE' : `(${excluded.join(' AND ')})`;
+      unconditional = !rule.inverted;
+      break;
     }
-    const condition = compile(ast, columns, params);
-    if (rule.inverted) excluded.push(`NOT coalesce(${condition}, false)`);
-    else admitted.push(condition);
+    (rule.inverted ? excluded : admitted).push(ast);
   }
-  if (admitted.length === 0) return 'FALSE';
-  return `((${admitted.join(' OR ')})${excluded.map((c) => ` AND ${c}`).join('')})`;
+  if (!unconditional && admitted.length === 0) return 'FALSE';
+  const grants = unconditional ? [] : admitted.map((ast) => compile(ast, columns, params));
+  const exclusions = excluded.map((ast) => `NOT coalesce(${compile(ast, columns, params)}, false)`);
+  if (unconditional) return exclusions.length === 0 ? 'TRUE' : `(${exclusions.join(' AND ')})`;
+  return `((${grants.join(' OR ')})${exclusions.map((c) => ` AND ${c}`).join('')})`;
 }

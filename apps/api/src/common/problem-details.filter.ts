@@ -44,6 +44,19 @@ export function bodyParserProblem(error: unknown): ProblemException {
   });
 }
 
+const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** The database is away (restart, failover, killed connection): the request may be retried. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: unknown };
+  if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
+  if (typeof message === 'string' && /Connection terminated|connection timeout|the database system is (starting up|shutting down)|Client has encountered a connection error/i.test(message)) {
+    return true;
+  }
+  return driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError);
+}
+
 /** Turns any error into `application/problem+json` (RFC 9457); a 500 never leaks internals. */
 export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
   if (error instanceof ProblemException) {
@@ -73,6 +86,18 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
         ...extra,
       },
       headers: {},
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      problem: {
+        type: `${PROBLEM_TYPE_BASE}database-unavailable`,
+        title: titleFor(503),
+        status: 503,
+        code: 'database_unavailable',
+        detail: 'The database is not reachable just now. Try again in a moment; with an Idempotency-Key a retry is safe.',
+      },
+      headers: { 'Retry-After': '2' },
     };
   }
   return {

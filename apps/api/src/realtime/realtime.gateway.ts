@@ -173,8 +173,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return this.tail
       .exclusive(async () => {
         if (!socket.connected) return;
+        // A socket that is live here already got every event through the current position:
+        // a `resume` on it must not replay those a second time (each event at most once).
+        const wasLive = socket.data.audience !== null;
         this.leaveRooms(socket);
         const through = this.tail.position;
+        if (wasLive && after !== null && after < through && after < (await this.tail.resumableFrom())) {
+          // The client's own state is older than the retention window: it must reload.
+          this.joinRooms(socket);
+          socket.emit('resync', { reason: 'retention', position: through });
+          return;
+        }
+        if (wasLive) after = after === null ? through : Math.max(after, through);
         if (after !== null && after > through && waited < 100) {
           // The client saw events this instance has not read yet (it was on another one):
           // wait until this instance catches up, so that nothing is sent twice.

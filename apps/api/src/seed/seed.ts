@@ -4,8 +4,8 @@ import { hashPassword } from '../auth/auth.service';
 import { DEMO_SIGNALS } from './demo-signals';
 import { DEMO_MUNICIPALITIES, DEMO_USERS, STANDING_AGENCIES } from './reference-data';
 
-async function upsertAgencies(db: DataSource, agencies: Agency[]): Promise<void> {
-  await db.query(
+function upsertAgencies(db: Pick<DataSource, 'query'>, agencies: Agency[]): Promise<unknown> {
+  return db.query(
     `INSERT INTO agencies (code, name, type, province)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, province = EXCLUDED.province`,
@@ -30,9 +30,13 @@ export async function seedDemo(db: DataSource, demoPassword: string): Promise<De
   const marker: unknown[] = await db.query(`SELECT 1 FROM app_meta WHERE key = 'demo_seeded'`);
   if (marker.length > 0) return { seeded: false };
 
-  await upsertAgencies(db, DEMO_MUNICIPALITIES);
   const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(demoPassword)));
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    // Replicas starting together: one seeds, the others find the marker.
+    await tx.query(`SELECT pg_advisory_xact_lock(727004)`);
+    const seededMeanwhile: unknown[] = await tx.query(`SELECT 1 FROM app_meta WHERE key = 'demo_seeded'`);
+    if (seededMeanwhile.length > 0) return { seeded: false };
+    await upsertAgencies(tx, DEMO_MUNICIPALITIES);
     for (const [index, user] of DEMO_USERS.entries()) {
       await tx.query(
         `INSERT INTO users (email, name, agency_code, roles, clearance, password_hash)
@@ -97,6 +101,6 @@ export async function seedDemo(db: DataSource, demoPassword: string): Promise<De
       );
     }
     await tx.query(`INSERT INTO app_meta (key, value) VALUES ('demo_seeded', to_jsonb(now()))`);
+    return { seeded: true };
   });
-  return { seeded: true };
 }

@@ -94,7 +94,13 @@ export function decodeCursor(cursor: string): { at: string; id: string } | null 
       typeof parsed[1] === 'string' &&
       /^[0-9a-f-]{36}$/.test(parsed[1])
     ) {
-      return { at: parsed[0], id: parsed[1] };
+      // The shape is right; the values must be a real instant and a real UUID, or the
+      // database would refuse them with a 500 instead of a 400.
+      const at = parsed[0];
+      const millis = Date.parse(at);
+      if (Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 19) !== at.slice(0, 19)) return null;
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(parsed[1])) return null;
+      return { at, id: parsed[1] };
     }
   } catch {
     return null;

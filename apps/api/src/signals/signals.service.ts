@@ -101,7 +101,9 @@ export class SignalsService {
     if (query.severity) where.push(`s.severity = ANY(${params.add(query.severity, 'text[]')})`);
     if (query.agency) {
       const agency = params.add(query.agency);
-      where.push(`(s.owner_agency = ${agency} OR s.lead_agency = ${agency})`);
+      // The lead agency is content: it only matches where the reader may read it.
+      const leadReadable = this.readCondition(requester.ability, params, 'leadAgency');
+      where.push(`(s.owner_agency = ${agency} OR (s.lead_agency = ${agency} AND ${leadReadable}))`);
     }
     if (query.municipality) where.push(`${params.add(query.municipality)} = ANY(s.affected_municipalities)`);
     if (query.q !== undefined && query.q.trim() !== '') {
