@@ -6,6 +6,9 @@ const { join } = require('node:path');
  * PostgreSQL, realtime and system tests, and the browser tests in Chromium.
  */
 module.exports = {
+  // Global options (Jest ignores these in a project's own config when run from here).
+  // Real databases, processes and browsers on a small machine: generous, never asserted.
+  testTimeout: 180000,
   projects: [
     'libs/domain/jest.config.cjs',
     'apps/api/jest.config.cjs',

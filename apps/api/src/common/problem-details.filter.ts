@@ -49,8 +49,10 @@ const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 /** The database is away (restart, failover, killed connection): the request may be retried. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message, driverError } = error as { code?: unknown; message?: unknown; driverError?: unknown };
+  const { code, message, driverError, name } = error as { code?: unknown; message?: unknown; driverError?: unknown; name?: unknown };
   if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
+  // The connection died inside a transaction: TypeORM released its runner, nothing committed.
+  if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   if (typeof message === 'string' && /Connection terminated|connection timeout|the database system is (starting up|shutting down)|Client has encountered a connection error/i.test(message)) {
     return true;
   }
