@@ -12,6 +12,7 @@ import { bodyParserProblem } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import type { Runtime } from './config/runtime';
+import { HttpMetricsMiddleware, MetricsService } from './health/metrics.service';
 
 export const BODY_LIMIT = '1mb';
 
@@ -50,6 +51,10 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
       strictTransportSecurity: config.production,
     }),
   );
+  // Request durations for /metrics, for every route (a plain Express middleware: Nest's
+  // wildcard routes for middleware are in flux between its path syntaxes).
+  const httpMetrics = new HttpMetricsMiddleware(app.get(MetricsService));
+  app.use((request: Request, response: Response, next: NextFunction) => httpMetrics.use(request, response, next));
   app.use(jsonBody());
   app.use(cookieParser());
   app.use('/api', (_request: Request, response: Response, next: NextFunction) => {

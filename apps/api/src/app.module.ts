@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
@@ -18,10 +18,9 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { RUNTIME, type Runtime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
-import { HttpMetricsMiddleware } from './health/metrics.service';
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static register(config: AppConfig, runtime: Runtime, boardDir: string | null): DynamicModule {
     const serveBoard =
       boardDir !== null && existsSync(boardDir)
@@ -71,9 +70,5 @@ export class AppModule implements NestModule {
       ],
       exports: [APP_CONFIG, RUNTIME],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
   }
 }
