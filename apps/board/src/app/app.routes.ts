@@ -1,0 +1,42 @@
+import type { Routes } from '@angular/router';
+import { signedInGuard, signedOutGuard } from './core/auth/auth.guards';
+import { pageTitle } from './core/i18n/translated-title.strategy';
+import { ShellComponent } from './shell/shell.component';
+
+export const routes: Routes = [
+  {
+    path: '',
+    component: ShellComponent,
+    children: [
+      {
+        path: 'inloggen',
+        title: pageTitle('signIn.title'),
+        canActivate: [signedOutGuard],
+        loadComponent: () => import('./auth/sign-in/sign-in-page.component').then((m) => m.SignInPageComponent),
+      },
+      {
+        path: '',
+        canActivateChild: [signedInGuard],
+        children: [
+          {
+            path: '',
+            pathMatch: 'full',
+            title: pageTitle('home.title'),
+            loadComponent: () => import('./home/home-page.component').then((m) => m.HomePageComponent),
+          },
+          {
+            path: 'account/beveiliging',
+            title: pageTitle('security.title'),
+            loadComponent: () =>
+              import('./auth/security/security-page.component').then((m) => m.SecurityPageComponent),
+          },
+          {
+            path: '**',
+            title: pageTitle('notFound.title'),
+            loadComponent: () => import('./not-found/not-found-page.component').then((m) => m.NotFoundPageComponent),
+          },
+        ],
+      },
+    ],
+  },
+];
