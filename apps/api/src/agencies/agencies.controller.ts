@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { type Agency, AGENCY_TYPES, type AgencyType } from '@verkiezingstafel/domain';
-import { Can } from '../authorization/can.decorator';
-import { AgenciesService } from './agencies.service';
+import { Authenticated, Can } from '../authorization/can.decorator';
+import { AgenciesService, type DirectoryEntry } from './agencies.service';
 
 class AgencyDto implements Agency {
   @ApiProperty({ example: 'GM0363' }) code!: string;
@@ -11,15 +11,29 @@ class AgencyDto implements Agency {
   @ApiPropertyOptional({ example: 'Noord-Holland', nullable: true, type: String }) province!: string | null;
 }
 
+class DirectoryEntryDto implements DirectoryEntry {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Voorzitter Verkiezingstafel' }) name!: string;
+  @ApiProperty({ example: 'BZK' }) agencyCode!: string;
+}
+
 @ApiTags('agencies')
-@Controller('agencies')
+@Controller()
 export class AgenciesController {
   constructor(private readonly agencies: AgenciesService) {}
 
-  @Get()
+  @Get('agencies')
   @Can('read', 'Agency')
   @ApiOkResponse({ type: AgencyDto, isArray: true })
   list(): Promise<Agency[]> {
     return this.agencies.list();
+  }
+
+  /** Who can be named as a recipient of a TLP:RED signal. */
+  @Get('users')
+  @Authenticated()
+  @ApiOkResponse({ type: DirectoryEntryDto, isArray: true })
+  directory(): Promise<DirectoryEntry[]> {
+    return this.agencies.directory();
   }
 }

@@ -4,6 +4,12 @@ import type { Agency } from '@verkiezingstafel/domain';
 import { Repository } from 'typeorm';
 import { AgencyEntity } from './agency.entity';
 
+export interface DirectoryEntry {
+  id: string;
+  name: string;
+  agencyCode: string;
+}
+
 @Injectable()
 export class AgenciesService {
   constructor(@InjectRepository(AgencyEntity) private readonly repository: Repository<AgencyEntity>) {}
@@ -16,6 +22,18 @@ export class AgenciesService {
       .addOrderBy('a.name')
       .getMany();
     return rows.map(({ code, name, type, province }) => ({ code, name, type, province }));
+  }
+
+  /**
+   * The people at the table, for naming the recipients of a TLP:RED signal: active users with
+   * a content role (administrators receive no content), by agency and name. No e-mail, no roles.
+   */
+  async directory(): Promise<DirectoryEntry[]> {
+    return this.repository.query(
+      `SELECT id, name, agency_code AS "agencyCode" FROM users
+        WHERE active AND roles && ARRAY['liaison', 'chair', 'municipal', 'observer']
+        ORDER BY agency_code, name`,
+    );
   }
 
   /** The codes of `codes` that name no agency (of the given type, when set). */

@@ -21,6 +21,27 @@ export const routes: Routes = [
           {
             path: '',
             pathMatch: 'full',
+            title: pageTitle('board.title'),
+            loadComponent: () => import('./signals/board/board-page.component').then((m) => m.BoardPageComponent),
+          },
+          {
+            path: 'signalen/nieuw',
+            title: pageTitle('form.newTitle'),
+            loadComponent: () => import('./signals/form/signal-form-page.component').then((m) => m.SignalFormPageComponent),
+          },
+          {
+            path: 'signalen/:id',
+            title: pageTitle('detail.title'),
+            loadComponent: () =>
+              import('./signals/detail/signal-detail-page.component').then((m) => m.SignalDetailPageComponent),
+          },
+          {
+            path: 'signalen/:id/bewerken',
+            title: pageTitle('form.editTitle'),
+            loadComponent: () => import('./signals/form/signal-form-page.component').then((m) => m.SignalFormPageComponent),
+          },
+          {
+            path: 'account',
             title: pageTitle('home.title'),
             loadComponent: () => import('./home/home-page.component').then((m) => m.HomePageComponent),
           },

@@ -6,6 +6,7 @@ import {
   Injector,
   afterNextRender,
   computed,
+  effect,
   inject,
   signal,
   viewChild,
@@ -16,8 +17,18 @@ import { filter, skip } from 'rxjs';
 import { SECURITY_PATH } from '../core/auth/auth.models';
 import { AuthService } from '../core/auth/auth.service';
 import { I18nService } from '../core/i18n/i18n.service';
+import type { MessageKey } from '../core/i18n/messages.nl';
+import { type ConnectionState, RealtimeService } from '../core/realtime/realtime.service';
 import { TranslatePipe } from '../core/i18n/translate.pipe';
 import { LanguageSwitchComponent } from './language-switch.component';
+
+const CONNECTION_KEY = {
+  offline: 'conn.offline',
+  connecting: 'conn.catchingUp',
+  'catching-up': 'conn.catchingUp',
+  live: 'conn.live',
+  reconnecting: 'conn.reconnecting',
+} as const satisfies Record<ConnectionState, MessageKey>;
 
 /** The frame around every page: skip link, header with account and language, main, footer. */
 @Component({
@@ -41,8 +52,18 @@ export class ShellComponent {
     return user ? this.i18n.roles(user.roles) : '';
   });
   protected readonly signingOut = signal(false);
+  private readonly realtime = inject(RealtimeService);
+  protected readonly connection = this.realtime.state;
+  protected readonly connectionText = computed(() => this.i18n.t(CONNECTION_KEY[this.connection()]));
 
   constructor() {
+    // One live channel per signed-in board; none while signed out or still enrolling TOTP.
+    this.realtime.onSessionEnded = () => void this.auth.sessionEnded();
+    effect(() => {
+      if (this.user() && !this.enrolmentRequired()) this.realtime.connect();
+      else this.realtime.disconnect();
+    });
+
     // After an in-app navigation, move focus to the new page's heading so that keyboard and
     // screen reader users start at the new content, as after a full page load.
     inject(Router)

@@ -30,6 +30,10 @@ export class ApiClient {
     return this.send(this.http.post<T>(url(path), body, this.options(options)));
   }
 
+  patch<T>(path: string, body: object, options: RequestOptions = {}): Promise<T> {
+    return this.send(this.http.patch<T>(url(path), body, this.options(options)));
+  }
+
   private options(options: RequestOptions) {
     return {
       withCredentials: true,
