@@ -415,14 +415,17 @@ async function main() {
   log(`Seeding ${SIGNALS} signals...`);
   await seedSignals(db, electionId, SIGNALS);
 
+  const only = process.env.BENCH_ONLY; // `reads` or `fanout`: one part alone, while tuning
   log('Reads over 100,000 signals (API vs raw pg, 50 connections):');
-  const reads = await readBenchmarks(api, db, databaseUrl);
+  const reads = only === 'fanout' ? [] : await readBenchmarks(api, db, databaseUrl);
   await stopChild(api.child);
 
   log('Fan-out (authorised vs raw socket.io room broadcast):');
   const fanOut = [];
-  fanOut.push(await fanOutScenario({ sockets: Number(process.env.BENCH_SOCKETS_SMALL ?? 2000), rate: 20, db, databaseUrl }));
-  fanOut.push(await fanOutScenario({ sockets: Number(process.env.BENCH_SOCKETS_LARGE ?? 10000), rate: 5, db, databaseUrl }));
+  if (only !== 'reads') {
+    fanOut.push(await fanOutScenario({ sockets: Number(process.env.BENCH_SOCKETS_SMALL ?? 2000), rate: 20, db, databaseUrl }));
+    fanOut.push(await fanOutScenario({ sockets: Number(process.env.BENCH_SOCKETS_LARGE ?? 10000), rate: 5, db, databaseUrl }));
+  }
 
   const results = { measuredAt: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, repeats: REPEATS, secondsPerRun: SECONDS, reads, fanOut, coldStart, board: boardFirstLoad() };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });

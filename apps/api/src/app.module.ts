@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
@@ -37,6 +37,8 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot({
+          // Every route, in the path syntax of Nest 11 (the default `*` logs a conversion warning).
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             genReqId: (request: IncomingMessage, response: ServerResponse) => {

@@ -11,9 +11,28 @@ export interface Requester {
   requestId: string | null;
 }
 
+/** Enough for every signed-in user of a busy table; the oldest is dropped first. */
+const ABILITY_CACHE_SIZE = 5000;
+const abilities = new Map<string, AppAbility>();
+
+/**
+ * The ability of an actor. An ability depends only on the actor's id, agency, roles and
+ * clearance and never changes once built, so one is kept per distinct actor: a changed role
+ * or clearance is another key, and the next request builds its new ability.
+ */
+export function abilityOf(actor: Actor): AppAbility {
+  const key = `${actor.id}|${actor.agency.code}|${actor.agency.type}|${[...actor.roles].sort().join(',')}|${actor.clearance}`;
+  const cached = abilities.get(key);
+  if (cached) return cached;
+  const ability = defineAbilityFor(actor);
+  if (abilities.size >= ABILITY_CACHE_SIZE) abilities.delete(abilities.keys().next().value as string);
+  abilities.set(key, ability);
+  return ability;
+}
+
 export function requesterFor(user: SessionUser, ip: string | null = null, requestId: string | null = null): Requester {
   const actor: Actor = { id: user.id, agency: user.agency, roles: user.roles, clearance: user.clearance };
-  return { user, actor, ability: defineAbilityFor(actor), ip, requestId };
+  return { user, actor, ability: abilityOf(actor), ip, requestId };
 }
 
 export const CurrentRequester = createParamDecorator((_: unknown, ctx: ExecutionContext): Requester => {

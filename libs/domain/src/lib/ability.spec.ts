@@ -841,6 +841,19 @@ describe('properties over random actors and records', () => {
     );
   });
 
+  it('(f) one ability reused over many records answers each exactly like a fresh ability (no audience is confused with another)', () => {
+    fc.assert(
+      fc.property(actorArb, fc.array(recordArb, { minLength: 2, maxLength: 40 }), (actor, records) => {
+        const reused = defineAbilityFor(actor);
+        for (const record of records) {
+          const signal = fullSignal(record);
+          expect(redactSignal(reused, signal)).toEqual(redactSignal(defineAbilityFor(actor), signal));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('(e) every action agrees with the specification', () => {
     fc.assert(
       fc.property(actorArb, recordArb, (actor, record) => {

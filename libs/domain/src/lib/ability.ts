@@ -199,16 +199,84 @@ export function measureSubject(record: Record<string, unknown> & MeasureRecord):
   return asSubject('Measure', { ...record });
 }
 
+interface AstNode {
+  field?: string;
+  value?: unknown;
+}
+
+/** The record fields that the conditions of the actor's `read` rules on signals look at. */
+function readConditionFields(ability: AppAbility): readonly string[] {
+  const fields = new Set<string>();
+  const walk = (node: AstNode | null | undefined): void => {
+    if (!node) return;
+    if (typeof node.field === 'string') fields.add(node.field);
+    else if (Array.isArray(node.value)) for (const child of node.value as AstNode[]) walk(child);
+  };
+  const visit = (query: unknown): void => {
+    if (query === null || typeof query !== 'object') return;
+    for (const [key, value] of Object.entries(query)) {
+      if (!key.startsWith('$')) fields.add(key);
+      else if (Array.isArray(value)) for (const part of value) visit(part);
+    }
+  };
+  for (const rule of ability.rulesFor('read', 'Signal')) {
+    walk(rule.ast as AstNode | null | undefined);
+    visit(rule.conditions);
+  }
+  return [...fields].sort();
+}
+
+/** Distinct audiences a reader meets are few; the memo of one ability stays small. */
+const MEMO_LIMIT = 1024;
+
+/** What an ability answers for one audience: may it read, and which fields. */
+interface ReadVerdict {
+  readable: boolean;
+  fields: readonly (keyof Signal)[];
+}
+
+interface ReadMemo {
+  conditionFields: readonly string[];
+  verdicts: Map<string, ReadVerdict>;
+}
+const readMemos = new WeakMap<AppAbility, ReadMemo>();
+
+/**
+ * Which fields of this signal the actor reads depends only on the values of the fields its
+ * rules' conditions look at (owner, marking, audience, ...). Lists ask for many signals with
+ * the same few audiences, so the answer of the ability is kept per audience, per ability.
+ */
+function readVerdict(ability: AppAbility, signal: SignalRecord & Partial<Signal>): ReadVerdict {
+  let memo = readMemos.get(ability);
+  if (!memo) {
+    memo = { conditionFields: readConditionFields(ability), verdicts: new Map() };
+    readMemos.set(ability, memo);
+  }
+  const record = signal as unknown as Record<string, unknown>;
+  const key = JSON.stringify(memo.conditionFields.map((field) => record[field] ?? null));
+  let verdict = memo.verdicts.get(key);
+  if (verdict === undefined) {
+    const readable = ability.can('read', signalSubject(signal));
+    const fields = readable
+      ? (permittedFieldsOf(ability, 'read', signalSubject(signal), {
+          fieldsFrom: (rule) => rule.fields ?? [...SIGNAL_FIELDS],
+        }) as (keyof Signal)[])
+      : [];
+    verdict = { readable, fields };
+    if (memo.verdicts.size >= MEMO_LIMIT) memo.verdicts.clear();
+    memo.verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 /** Whether the actor may read the signal at all (any field). */
 export function canReadSignal(ability: AppAbility, signal: SignalRecord & Partial<Signal>): boolean {
-  return ability.can('read', signalSubject(signal));
+  return readVerdict(ability, signal).readable;
 }
 
 /** The fields of this signal the actor may read (empty when none). */
 export function readableSignalFields(ability: AppAbility, signal: SignalRecord & Partial<Signal>): (keyof Signal)[] {
-  return permittedFieldsOf(ability, 'read', signalSubject(signal), {
-    fieldsFrom: (rule) => rule.fields ?? [...SIGNAL_FIELDS],
-  }) as (keyof Signal)[];
+  return [...readVerdict(ability, signal).fields];
 }
 
 /**
@@ -216,8 +284,8 @@ export function readableSignalFields(ability: AppAbility, signal: SignalRecord &
  * may not read at all is `null` (it does not exist for that reader).
  */
 export function redactSignal(ability: AppAbility, signal: Signal): RedactedSignal | null {
-  if (!canReadSignal(ability, signal)) return null;
-  const fields = readableSignalFields(ability, signal);
+  const { readable, fields } = readVerdict(ability, signal);
+  if (!readable) return null;
   const result: Record<string, unknown> = { id: signal.id };
   for (const field of fields) result[field] = signal[field];
   return result as RedactedSignal;
