@@ -29,6 +29,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { actorOf, AudienceRegistry } from './audiences';
 import { type OutboxEvent, OutboxTailService } from './outbox-tail.service';
 import { RealtimeMetrics } from './realtime.metrics';
+import { Authenticated } from '../authorization/can.decorator';
 
 export class ResumeDto {
   @IsInt()
@@ -142,6 +143,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** `resume { after }`: replay what this user may see since `after`, in order, then live. */
   @SubscribeMessage('resume')
+  @Authenticated() // the socket was authenticated at its handshake; the replay uses the user's own ability
   async resume(@ConnectedSocket() client: Socket, @MessageBody() body: ResumeDto): Promise<void> {
     const socket = client as VtSocket;
     await this.goLive(socket, body.after);
