@@ -21,7 +21,7 @@ type BreakReason = 'hash_mismatch' | 'broken_link' | 'missing_row';
 export interface AuditVerification {
   ok: boolean;
   checked: number;
-  /** The first row whose hash or link does not hold. */
+  /** The first row whose hash or link does not hold; for a missing row, the seq that is missing. */
   firstBroken: { seq: number; reason: BreakReason } | null;
 }
 
@@ -79,15 +79,16 @@ export class AuditService {
            SELECT seq,
                   hash = sha256(prev_hash || audit_payload(a)) AS hash_ok,
                   prev_hash = coalesce(lag(hash) OVER w, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea) AS link_ok,
-                  seq = row_number() OVER w AS numbered
+                  row_number() OVER w AS expected
              FROM audit_events a
            WINDOW w AS (ORDER BY seq)
          )
          SELECT (SELECT count(*)::int FROM chain) AS checked, broken.seq, broken.reason
            FROM (SELECT 1) one
            LEFT JOIN LATERAL (
-             SELECT seq, CASE WHEN NOT numbered THEN 'missing_row' WHEN NOT hash_ok THEN 'hash_mismatch' ELSE 'broken_link' END AS reason
-               FROM chain WHERE NOT (hash_ok AND link_ok AND numbered) ORDER BY seq LIMIT 1
+             SELECT CASE WHEN seq <> expected THEN expected ELSE seq END AS seq,
+                    CASE WHEN seq <> expected THEN 'missing_row' WHEN NOT hash_ok THEN 'hash_mismatch' ELSE 'broken_link' END AS reason
+               FROM chain WHERE NOT (hash_ok AND link_ok AND seq = expected) ORDER BY chain.seq LIMIT 1
            ) broken ON true`,
       );
     const checked = result?.checked ?? 0;

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type AgencyType,
   allowedTransitions,
   type AppAbility,
   canReadSignal,
+  type Clearance,
+  defineAbilityFor,
   type FieldError,
   isStricterOrEqual,
   loosensAudience,
@@ -10,6 +13,7 @@ import {
   type MarkedRecord,
   type RedactedSignal,
   redactSignal,
+  type Role,
   type Signal,
   signalSubject,
   transitionKind,
@@ -281,7 +285,11 @@ export class SignalsService {
               ? (value as string[]).map((r) => r.toLowerCase())
               : value;
       }
-      if (loosensAudience(audienceOf(current), audienceOf(next)) && !requester.ability.can('loosen', signalSubject(current))) {
+      if (
+        !requester.ability.can('loosen', signalSubject(current)) &&
+        loosensAudience(audienceOf(current), audienceOf(next)) &&
+        (await this.admitsNewReaders(tx, current, next))
+      ) {
         throw new ProblemException(403, {
           code: 'loosening_forbidden',
           detail: 'Only the owner agency may loosen the marking or widen the audience of a signal.',
@@ -305,7 +313,38 @@ export class SignalsService {
       await this.systemEntry(tx, requester, signal, 'edited', { fields: changed, ...(markingChange ? { marking: markingChange } : {}) });
       journal.audit({ action: 'signal.update', entityType: 'signal', entityId: id, details: { fields: changed, version: signal.version, ...(markingChange ? { marking: markingChange } : {}) } });
       journal.emit('signal.updated', { signal, before: audienceOf(current) });
-      return this.redact(requester, signal);
+      // Tightening may take the signal out of the editor's own sight: the change stands, and
+      // the editor learns only its id.
+      return redactSignal(requester.ability, signal) ?? { id: signal.id };
+    });
+  }
+
+  /**
+   * Whether `next` admits a reader that `current` does not. `loosensAudience` counts every
+   * agency added to `sharedWith` and every recipient added; those that already read the signal
+   * (the lead agency making an AMBER signal AMBER+STRICT shared with itself, or RED for its own
+   * liaison) gain nothing, so for them the change is a tightening.
+   */
+  private async admitsNewReaders(tx: Queryable, current: Signal, next: Signal): Promise<boolean> {
+    const added = (before: string[], after: string[]) => after.filter((item) => !before.includes(item));
+    const known = (before: string[], after: string[]) => after.filter((item) => before.includes(item));
+    const withoutAdditions: Signal = {
+      ...next,
+      sharedWith: known(current.sharedWith, next.sharedWith),
+      recipients: known(current.recipients, next.recipients),
+    };
+    if (loosensAudience(audienceOf(current), audienceOf(withoutAdditions))) return true;
+    // An added agency stands for any of its readers (a liaison with the clearance); a recipient for itself.
+    const readers: { id: string; code: string; type: AgencyType; roles: Role[]; clearance: Clearance }[] = await tx.query(
+      `SELECT '' AS id, code, type, ARRAY['liaison']::text[] AS roles, 'DEP_V' AS clearance FROM agencies WHERE code = ANY($1::text[])
+       UNION ALL
+       SELECT u.id::text, a.code, a.type, u.roles, u.clearance FROM users u JOIN agencies a ON a.code = u.agency_code
+        WHERE u.id = ANY($2::uuid[])`,
+      [added(current.sharedWith, next.sharedWith), added(current.recipients, next.recipients)],
+    );
+    return readers.some((reader) => {
+      const ability = defineAbilityFor({ id: reader.id, agency: { code: reader.code, type: reader.type }, roles: reader.roles, clearance: reader.clearance });
+      return canReadSignal(ability, next) && !canReadSignal(ability, current);
     });
   }
 
