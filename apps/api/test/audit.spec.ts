@@ -737,6 +737,33 @@ describe('the audit trail', () => {
     );
   });
 
+  it.each([
+    ['the list', (_id: string, election: string) => `/api/signals?electionId=${election}&limit=200`, 'list'],
+    ['the timeline', (id: string) => `/api/signals/${id}/timeline`, 'timeline'],
+    ['the measures', (id: string) => `/api/signals/${id}/measures`, 'measures'],
+    ['the platform reports', (id: string) => `/api/signals/${id}/platform-reports`, 'platform_reports'],
+  ] as const)('a read of a RED signal through %s is audited as well, and a GREEN one is not', async (_what, path, via) => {
+    const reader = as[NCTV]!;
+    const red = await raise(as[AIVD]!, { marking: 'RED', classification: 'NONE', sharedWith: [], recipients: [reader.reader.id] });
+    const green = await raise(as[AIVD]!, { marking: 'GREEN', classification: 'NONE', sharedWith: [], recipients: [] });
+    const seq = await maxSeq();
+    for (const signal of via === 'list' ? [red] : [red, green]) {
+      const response = await hub.http().get(path(signal.id, electionId)).set(reader.auth);
+      expect(response.status).toBe(200);
+    }
+    const events = await eventsAfter(seq);
+    if (via === 'list') {
+      // The list holds every readable signal of the election; each sensitive one is one audited read.
+      expect(events.map((e) => e.action).every((action) => action === 'signal.read')).toBe(true);
+      expect(events.map((e) => e.entityId)).toContain(red.id);
+      expect(events.map((e) => e.entityId)).not.toContain(green.id);
+    } else {
+      expect(events).toEqual([{ seq: seq + 1, action: 'signal.read', entityId: red.id, actorId: reader.reader.id }]);
+    }
+    const [read] = (await auditOf(hub, as[CHAIR]!, red.id)).filter((e) => e.action === 'signal.read');
+    expect(read).toMatchObject({ actorAgency: 'NCTV', details: { marking: 'RED', via } });
+  });
+
   describe('GET /api/audit and /api/audit/verify', () => {
     it.each(
       DEMO.map((d) => [d.email, d.roles.includes('admin') || d.roles.includes('chair')] as const),

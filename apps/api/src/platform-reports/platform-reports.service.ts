@@ -50,7 +50,8 @@ export class PlatformReportsService {
   ) {}
 
   async list(requester: Requester, signalId: string): Promise<PlatformReport[]> {
-    await this.signals.findContentReadable(this.db.manager, requester, signalId);
+    const signal = await this.signals.findContentReadable(this.db.manager, requester, signalId);
+    await this.signals.auditReads(requester, [signal], 'platform_reports');
     return this.load(this.db.manager, 'signal_id = $1', [signalId]);
   }
 

@@ -55,7 +55,8 @@ export class MeasuresService {
   ) {}
 
   async list(requester: Requester, signalId: string): Promise<Measure[]> {
-    await this.signals.findContentReadable(this.db.manager, requester, signalId);
+    const signal = await this.signals.findContentReadable(this.db.manager, requester, signalId);
+    await this.signals.auditReads(requester, [signal], 'measures');
     return this.load(this.db.manager, 'm.signal_id = $1', [signalId]);
   }
 

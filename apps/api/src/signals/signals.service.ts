@@ -123,9 +123,17 @@ export class SignalsService {
         ORDER BY s.created_at DESC, s.id DESC LIMIT ${params.add(limit + 1)}`,
       params.values,
     );
-    const page = rows.slice(0, limit);
-    const items = page.map((row) => redactSignal(requester.ability, toSignal(row))).filter((s) => s !== null);
-    const last = page[page.length - 1];
+    const page = rows.slice(0, limit).map(toSignal);
+    const items: RedactedSignal[] = [];
+    const sensitive: Signal[] = [];
+    for (const signal of page) {
+      const redacted = redactSignal(requester.ability, signal);
+      if (!redacted) continue;
+      items.push(redacted);
+      if (isSensitive(signal)) sensitive.push(signal);
+    }
+    await this.auditReads(requester, sensitive, 'list');
+    const last = rows[Math.min(rows.length, limit) - 1];
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
   }
 
@@ -162,14 +170,30 @@ export class SignalsService {
   /** A signal the requester may read, redacted; 404 when it may not. Sensitive reads are audited. */
   async get(requester: Requester, id: string): Promise<RedactedSignal> {
     const signal = await this.findReadable(this.db.manager, requester, id);
-    if (isSensitive(signal)) {
-      await this.db.transaction(async (tx) => {
-        await writeAudit(tx, requester, [
-          { action: 'signal.read', entityType: 'signal', entityId: id, details: { marking: signal.marking, classification: signal.classification } },
-        ]);
-      });
-    }
+    await this.auditReads(requester, [signal], 'detail');
     return this.redact(requester, signal);
+  }
+
+  /**
+   * Reads of AMBER_STRICT, RED and DEP_V signals are written to the audit trail, wherever
+   * they happen (detail, list, timeline, measures, platform reports), before the answer
+   * leaves: when the audit cannot be written, the read fails.
+   */
+  async auditReads(requester: Requester, signals: readonly Signal[], via: string): Promise<void> {
+    const audited = signals.filter(isSensitive);
+    if (audited.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      await writeAudit(
+        tx,
+        requester,
+        audited.map((signal) => ({
+          action: 'signal.read',
+          entityType: 'signal',
+          entityId: signal.id,
+          details: { marking: signal.marking, classification: signal.classification, via },
+        })),
+      );
+    });
   }
 
   /** Loads a signal for the requester, or answers 404 as if it did not exist. */

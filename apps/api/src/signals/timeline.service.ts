@@ -57,6 +57,7 @@ export class TimelineService {
 
   async list(requester: Requester, signalId: string): Promise<RedactedTimelineEntry[]> {
     const signal = await this.signals.findReadable(this.db.manager, requester, signalId);
+    await this.signals.auditReads(requester, [signal], 'timeline');
     const params = new SqlParams([signalId]);
     const visible = abilityToSql(requester.ability, 'read', 'TimelineEntry', TIMELINE_COLUMNS, params);
     const rows: TimelineRow[] = await this.db.query(
