@@ -49,6 +49,16 @@ export class AppModule {
               return id;
             },
             customProps: () => ({ instance: runtime.instanceId }),
+            // What a request log line needs, and nothing that identifies a session.
+            serializers: {
+              req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+                remoteAddress: request.remoteAddress,
+              }),
+              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+            },
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             autoLogging: { ignore: (request) => request.url === '/metrics' || request.url === '/api/health' },
           },
