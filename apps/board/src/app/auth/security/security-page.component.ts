@@ -9,7 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { ApiError } from '../../core/api/api-error';
 import type { TotpEnrolment } from '../../core/auth/auth.models';
@@ -53,6 +53,10 @@ export class SecurityPageComponent {
   protected readonly result = signal<'enabled' | 'disabled' | null>(null);
   protected readonly confirmCode = new FormControl('', { nonNullable: true });
   protected readonly disableCode = new FormControl('', { nonNullable: true });
+  // A form needs its group directive: without it, submitting (Enter in the code field) would
+  // be the browser's own, reloading the page instead of sending the code.
+  protected readonly confirmForm = new FormGroup({ code: this.confirmCode });
+  protected readonly disableForm = new FormGroup({ code: this.disableCode });
 
   private readonly codeError = signal<FormMessage | null>(null);
   private readonly formError = signal<FormMessage | null>(null);
