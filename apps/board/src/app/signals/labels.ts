@@ -1,4 +1,12 @@
-import type { MeasureStatus, MilestoneCode, Severity, SignalCategory, SignalStatus } from '@verkiezingstafel/domain';
+import type {
+  MeasureStatus,
+  MilestoneCode,
+  Platform,
+  PlatformOutcome,
+  Severity,
+  SignalCategory,
+  SignalStatus,
+} from '@verkiezingstafel/domain';
 import type { MessageKey } from '../core/i18n/messages.nl';
 
 /** Message keys of the domain's enum values (every value has one, checked by the compiler). */
@@ -52,3 +60,26 @@ export const MARKING_CHOICE_KEY = {
   AMBER_STRICT: 'form.marking.AMBER_STRICT',
   RED: 'form.marking.RED',
 } as const satisfies Record<string, MessageKey>;
+
+export const PLATFORM_KEY = {
+  x: 'platform.x',
+  facebook: 'platform.facebook',
+  instagram: 'platform.instagram',
+  tiktok: 'platform.tiktok',
+  youtube: 'platform.youtube',
+  snapchat: 'platform.snapchat',
+  telegram: 'platform.telegram',
+  whatsapp: 'platform.whatsapp',
+  linkedin: 'platform.linkedin',
+  website: 'platform.website',
+  other: 'platform.other',
+} as const satisfies Record<Platform, MessageKey>;
+
+export const PLATFORM_OUTCOME_KEY = {
+  pending: 'outcome.pending',
+  removed: 'outcome.removed',
+  labelled: 'outcome.labelled',
+  restricted: 'outcome.restricted',
+  no_action: 'outcome.no_action',
+  no_response: 'outcome.no_response',
+} as const satisfies Record<PlatformOutcome, MessageKey>;

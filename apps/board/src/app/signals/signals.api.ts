@@ -5,6 +5,9 @@ import type {
   Marking,
   Measure,
   MilestoneCode,
+  Platform,
+  PlatformOutcome,
+  PlatformReport,
   RedactedSignal,
   Signal,
   SignalStatus,
@@ -50,6 +53,14 @@ export type SignalInput = Pick<
   | 'source'
   | 'leadAgency'
 >;
+
+/** What the flagger records of a report to a platform; `reportedAt` defaults to now. */
+export interface PlatformReportInput {
+  platform: Platform;
+  contentUrl: string;
+  ground: string;
+  reportedAt?: string;
+}
 
 export type TimelineItem = Partial<TimelineEntry> & Pick<TimelineEntry, 'id'>;
 
@@ -135,5 +146,17 @@ export class SignalsApi {
 
   updateMeasure(id: string, version: number, changes: Partial<Pick<Measure, 'status' | 'description'>>): Promise<Measure> {
     return this.api.patch<Measure>(`/measures/${encodeURIComponent(id)}`, { ...changes, version });
+  }
+
+  platformReports(id: string): Promise<PlatformReport[]> {
+    return this.api.get<PlatformReport[]>(`/signals/${encodeURIComponent(id)}/platform-reports`);
+  }
+
+  addPlatformReport(id: string, report: PlatformReportInput): Promise<PlatformReport> {
+    return this.api.post<PlatformReport>(`/signals/${encodeURIComponent(id)}/platform-reports`, report);
+  }
+
+  recordPlatformOutcome(id: string, version: number, outcome: PlatformOutcome): Promise<PlatformReport> {
+    return this.api.patch<PlatformReport>(`/platform-reports/${encodeURIComponent(id)}`, { outcome, version });
   }
 }

@@ -11,7 +11,12 @@ export type BoardEvent =
   | { kind: 'revoked'; position: number; id: string }
   | { kind: 'timeline'; position: number; signalId: string; entry: ClientEventMap['timeline.added']['data']['entry'] }
   | { kind: 'measure'; position: number; signalId: string; measure: ClientEventMap['measure.changed']['data']['measure'] }
-  | { kind: 'platform-report'; position: number; signalId: string }
+  | {
+      kind: 'platform-report';
+      position: number;
+      signalId: string;
+      report: ClientEventMap['platform_report.changed']['data']['report'];
+    }
   /** Too far behind, or the user's rights changed: reload everything over REST. */
   | { kind: 'resync' };
 
@@ -128,6 +133,7 @@ export class RealtimeService {
         kind: 'platform-report',
         position: e.position,
         signalId: e.data.signalId,
+        report: e.data.report,
       })),
     );
   }

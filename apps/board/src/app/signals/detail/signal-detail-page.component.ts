@@ -26,6 +26,7 @@ import { AlertComponent } from '../../shared/alert.component';
 import { MarkingLabelComponent } from '../../shared/marking-label.component';
 import { CATEGORY_KEY, MEASURE_STATUS_KEY, MILESTONE_KEY, SEVERITY_KEY, STATUS_KEY } from '../labels';
 import { SignalsApi, type TimelineItem } from '../signals.api';
+import { PlatformReportsComponent } from './platform-reports.component';
 
 type Notice = { type: 'ok' | 'warning' | 'error'; text: string } | null;
 
@@ -33,7 +34,7 @@ type Notice = { type: 'ok' | 'warning' | 'error'; text: string } | null;
 @Component({
   selector: 'vt-signal-detail-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, TranslatePipe, AlertComponent, MarkingLabelComponent],
+  imports: [FormsModule, RouterLink, TranslatePipe, AlertComponent, MarkingLabelComponent, PlatformReportsComponent],
   templateUrl: './signal-detail-page.component.html',
 })
 export class SignalDetailPageComponent {
@@ -143,6 +144,7 @@ export class SignalDetailPageComponent {
           void this.load(id);
           return;
         case 'platform-report':
+          // The platform reports section keeps its own list.
           return;
       }
     });
@@ -238,6 +240,8 @@ export class SignalDetailPageComponent {
     this.busy.set(true);
     try {
       this.upsertMeasure(await this.api.updateMeasure(measure.id, measure.version, { status: 'done' }));
+      // The button goes away with the open status: say what happened where focus was.
+      this.notice.set({ type: 'ok', text: this.i18n.t('detail.measureDone', { measure: measure.description }) });
     } catch (error) {
       const failure = ApiError.from(error);
       if (failure.code === 'version_conflict') this.measures.set(await this.api.measures(measure.signalId));
