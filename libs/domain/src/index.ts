@@ -1,5 +1,6 @@
 export * from './lib/ability';
 export * from './lib/agency';
+export * from './lib/audit';
 export * from './lib/election';
 export * from './lib/events';
 export * from './lib/marking';

@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { signedInGuard, signedOutGuard } from './core/auth/auth.guards';
+import { abilityGuard, signedInGuard, signedOutGuard } from './core/auth/auth.guards';
 import { pageTitle } from './core/i18n/translated-title.strategy';
 import { ShellComponent } from './shell/shell.component';
 
@@ -39,6 +39,12 @@ export const routes: Routes = [
             path: 'signalen/:id/bewerken',
             title: pageTitle('form.editTitle'),
             loadComponent: () => import('./signals/form/signal-form-page.component').then((m) => m.SignalFormPageComponent),
+          },
+          {
+            path: 'audit',
+            title: pageTitle('audit.title'),
+            canActivate: [abilityGuard('read', 'Audit')],
+            loadComponent: () => import('./admin/audit/audit-page.component').then((m) => m.AuditPageComponent),
           },
           {
             path: 'account',

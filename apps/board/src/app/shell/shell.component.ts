@@ -14,6 +14,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, skip } from 'rxjs';
+import { injectAbility } from '../core/auth/ability';
 import { SECURITY_PATH } from '../core/auth/auth.models';
 import { AuthService } from '../core/auth/auth.service';
 import { I18nService } from '../core/i18n/i18n.service';
@@ -52,6 +53,8 @@ export class ShellComponent {
     return user ? this.i18n.roles(user.roles) : '';
   });
   protected readonly signingOut = signal(false);
+  private readonly ability = injectAbility();
+  protected readonly canReadAudit = computed(() => this.ability.can('read', 'Audit'));
   private readonly realtime = inject(RealtimeService);
   protected readonly connection = this.realtime.state;
   protected readonly connectionText = computed(() => this.i18n.t(CONNECTION_KEY[this.connection()]));

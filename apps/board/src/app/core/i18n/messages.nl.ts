@@ -255,6 +255,7 @@ export const nl = {
   'milestone.count': 'Telling',
   'milestone.results': 'Uitslag',
 
+  'nav.audit': 'Audittrail',
   'detail.markDoneNamed': 'Markeer als gereed: {measure}',
   'detail.measureDone': 'De maatregel “{measure}” is gereed gemeld.',
 
@@ -302,6 +303,35 @@ export const nl = {
   'reports.error.contentUrl': 'Vul een link in die begint met https:// of http://.',
   'reports.error.ground': 'Vul de grond van de melding in.',
   'reports.error.reportedAt': 'Vul een geldige datum en tijd in.',
+
+  'audit.title': 'Audittrail',
+  'audit.intro': 'Wie deed wat met welk gegeven, wanneer en van waar. Elke gebeurtenis is met een hash aan de vorige gekoppeld, zodat een latere wijziging opvalt.',
+  'audit.verifyHeading': 'Keten controleren',
+  'audit.verifyIntro': 'Herbereken de hash van elke gebeurtenis vanaf de eerste en controleer dat er geen gebeurtenis ontbreekt.',
+  'audit.verify': 'Controleer de keten',
+  'audit.verifying': 'Bezig met controleren…',
+  'audit.ok': 'De keten is intact: {n} gebeurtenissen gecontroleerd.',
+  'audit.broken': 'De keten is verbroken bij gebeurtenis {seq}: {reason}. Er zijn {n} gebeurtenissen gecontroleerd.',
+  'audit.reason.hash_mismatch': 'de inhoud past niet bij de hash',
+  'audit.reason.broken_link': 'de koppeling met de vorige gebeurtenis klopt niet',
+  'audit.reason.missing_row': 'deze gebeurtenis ontbreekt',
+  'audit.eventsHeading': 'Gebeurtenissen',
+  'audit.caption': 'Gebeurtenissen, nieuwste eerst',
+  'audit.filter': 'Alleen gebeurtenissen over record',
+  'audit.filterHint': 'Het id van een signaal, maatregel, melding of verkiezing.',
+  'audit.applyFilter': 'Filteren',
+  'audit.clearFilter': 'Alle gebeurtenissen tonen',
+  'audit.seq': 'Nr.',
+  'audit.at': 'Tijdstip',
+  'audit.actor': 'Door',
+  'audit.action': 'Actie',
+  'audit.entity': 'Record',
+  'audit.origin': 'Herkomst',
+  'audit.hash': 'Hash (begin)',
+  'audit.system': 'Systeem',
+  'audit.empty': 'Geen gebeurtenissen gevonden.',
+  'audit.more': 'Meer gebeurtenissen laden',
+  'audit.shown': '{n} gebeurtenissen getoond.',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof nl;
