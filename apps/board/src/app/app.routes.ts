@@ -41,6 +41,12 @@ export const routes: Routes = [
             loadComponent: () => import('./signals/form/signal-form-page.component').then((m) => m.SignalFormPageComponent),
           },
           {
+            path: 'verkiezingen',
+            title: pageTitle('elections.title'),
+            loadComponent: () =>
+              import('./admin/elections/elections-page.component').then((m) => m.ElectionsPageComponent),
+          },
+          {
             path: 'audit',
             title: pageTitle('audit.title'),
             canActivate: [abilityGuard('read', 'Audit')],

@@ -95,6 +95,11 @@ export class BoardStore {
     await this.reload();
   }
 
+  /** The list of elections changed (one was created): the next `open()` asks the API again. */
+  electionsChanged(): void {
+    this.elections.set([]);
+  }
+
   setFilters(filters: SignalFilters): Promise<void> {
     this.filters.set(filters);
     return this.reload();

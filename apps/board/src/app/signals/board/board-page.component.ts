@@ -56,6 +56,12 @@ export class BoardPageComponent {
   protected form: FilterForm = { ...EMPTY_FILTERS, ...this.store.filters() };
 
   protected readonly canCreate = computed(() => this.ability.can('create', 'Signal'));
+  /** An exercise says so in the heading too, not only in the banner below it. */
+  protected readonly electionLabel = computed(() => {
+    const election = this.store.election();
+    if (!election) return '';
+    return election.exercise ? `${election.code} (${this.i18n.t('election.exercise').toLowerCase()})` : election.code;
+  });
   protected readonly total = computed(() => this.store.signals().length);
   protected readonly unseenCount = computed(() => this.store.unseen().size);
   protected readonly liveText = computed(() => {
