@@ -761,7 +761,8 @@ describe('the audit trail', () => {
       expect(events).toEqual([{ seq: seq + 1, action: 'signal.read', entityId: red.id, actorId: reader.reader.id }]);
     }
     const [read] = (await auditOf(hub, as[CHAIR]!, red.id)).filter((e) => e.action === 'signal.read');
-    expect(read).toMatchObject({ actorAgency: 'NCTV', details: { marking: 'RED', via } });
+    const [{ name }] = (await hub.db.query(`SELECT name FROM users WHERE id = $1`, [reader.reader.id])) as { name: string }[];
+    expect(read).toMatchObject({ actorAgency: 'NCTV', actorName: name, details: { marking: 'RED', via } });
   });
 
   describe('GET /api/audit and /api/audit/verify', () => {

@@ -3,7 +3,8 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Can } from '../authorization/can.decorator';
-import { type AuditEvent, AuditService, type AuditVerification } from './audit.service';
+import type { AuditPage, AuditVerification } from '@verkiezingstafel/domain';
+import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
@@ -18,7 +19,7 @@ export class AuditController {
 
   @Get()
   @Can('read', 'Audit')
-  list(@Query() query: AuditQueryDto): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  list(@Query() query: AuditQueryDto): Promise<AuditPage> {
     return this.audit.list(query.limit ?? 50, this.audit.parseCursor(query.cursor), query.entityId);
   }
 

@@ -1,34 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditBreakReason, AuditPage, AuditVerification } from '@verkiezingstafel/domain';
 import { DataSource } from 'typeorm';
 import { validationProblem } from '../common/problem.exception';
-
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorAgency: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  requestId: string | null;
-  hash: string;
-}
-
-type BreakReason = 'hash_mismatch' | 'broken_link' | 'missing_row';
-
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  /** The first row whose hash or link does not hold; for a missing row, the seq that is missing. */
-  firstBroken: { seq: number; reason: BreakReason } | null;
-}
 
 interface AuditRow {
   seq: string;
   at: Date;
   actor_id: string | null;
+  actor_name: string | null;
   actor_agency: string | null;
   action: string;
   entity_type: string;
@@ -44,18 +23,20 @@ export class AuditService {
   constructor(private readonly db: DataSource) {}
 
   /** Newest first; `before` is the `seq` of the last event of the previous page. */
-  async list(limit: number, before?: number, entityId?: string): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  async list(limit: number, before?: number, entityId?: string): Promise<AuditPage> {
     const rows: AuditRow[] = await this.db.query(
-      `SELECT seq, at, actor_id, actor_agency, action, entity_type, entity_id, details, ip, request_id, encode(hash, 'hex') AS hash
-         FROM audit_events
-        WHERE ($1::bigint IS NULL OR seq < $1) AND ($2::text IS NULL OR entity_id = $2)
-        ORDER BY seq DESC LIMIT $3`,
+      `SELECT a.seq, a.at, a.actor_id, u.name AS actor_name, a.actor_agency, a.action, a.entity_type, a.entity_id, a.details,
+              a.ip, a.request_id, encode(a.hash, 'hex') AS hash
+         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+        WHERE ($1::bigint IS NULL OR a.seq < $1) AND ($2::text IS NULL OR a.entity_id = $2)
+        ORDER BY a.seq DESC LIMIT $3`,
       [before ?? null, entityId ?? null, limit + 1],
     );
     const items = rows.slice(0, limit).map((row) => ({
       seq: Number(row.seq),
       at: row.at.toISOString(),
       actorId: row.actor_id,
+      actorName: row.actor_name,
       actorAgency: row.actor_agency,
       action: row.action,
       entityType: row.entity_type,
@@ -74,7 +55,7 @@ export class AuditService {
    * each link to the row before, and the numbering without holes. Names the first break.
    */
   async verify(): Promise<AuditVerification> {
-    const [result]: { checked: number; seq: string | null; reason: BreakReason }[] = await this.db.query(
+    const [result]: { checked: number; seq: string | null; reason: AuditBreakReason }[] = await this.db.query(
         `WITH chain AS (
            SELECT seq,
                   hash = sha256(prev_hash || audit_payload(a)) AS hash_ok,

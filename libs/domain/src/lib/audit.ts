@@ -3,6 +3,8 @@ export interface AuditEvent {
   seq: number;
   at: string;
   actorId: string | null;
+  /** The actor's name as it is now (null for the system or a removed user). */
+  actorName: string | null;
   actorAgency: string | null;
   action: string;
   entityType: string;

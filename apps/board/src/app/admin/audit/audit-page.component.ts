@@ -12,13 +12,11 @@ import {
 import { FormsModule } from '@angular/forms';
 import type { AuditBreakReason, AuditEvent, AuditVerification } from '@verkiezingstafel/domain';
 import { ApiError } from '../../core/api/api-error';
-import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import type { MessageKey } from '../../core/i18n/messages.nl';
 import { TranslatePipe } from '../../core/i18n/translate.pipe';
 import { AlertComponent } from '../../shared/alert.component';
 import { formatDate } from '../../shared/dates';
-import { SignalsApi } from '../../signals/signals.api';
 import { AuditApi } from './audit.api';
 
 const PAGE_SIZE = 50;
@@ -55,13 +53,6 @@ export class AuditPageComponent {
   /** The record the list is about, as applied (the text box may differ while typing). */
   protected readonly entityId = signal('');
   protected entityInput = '';
-  private readonly directory = signal<ReadonlyMap<string, string>>(new Map());
-  private readonly user = inject(AuthService).user;
-  /** Who is who: the directory, and the reader (an administrator is not in the directory). */
-  private readonly names = computed(() => {
-    const user = this.user();
-    return user ? new Map([...this.directory(), [user.id, user.name]]) : this.directory();
-  });
 
   protected readonly verificationText = computed(() => {
     const result = this.verification();
@@ -76,18 +67,11 @@ export class AuditPageComponent {
 
   constructor() {
     void this.load();
-    // Names make the trail readable; without the directory the ids still say who it was.
-    inject(SignalsApi)
-      .directory()
-      .then(
-        (entries) => this.directory.set(new Map(entries.map((entry) => [entry.id, entry.name]))),
-        () => undefined,
-      );
   }
 
   protected actor(event: AuditEvent): string {
     if (event.actorId === null) return this.i18n.t('audit.system');
-    return this.names().get(event.actorId) ?? event.actorId;
+    return event.actorName ?? event.actorId;
   }
 
   protected date(value: string): string {
