@@ -22,7 +22,7 @@ import {
 import { IsInt, Max, Min } from 'class-validator';
 import { parse as parseCookies } from 'cookie';
 import type { Server, Socket } from 'socket.io';
-import { SESSION_COOKIE_DEV, SESSION_COOKIE_PROD } from '../auth/auth.context';
+import { type AuthContext, SESSION_COOKIE_DEV, SESSION_COOKIE_PROD } from '../auth/auth.context';
 import { AuthService } from '../auth/auth.service';
 import { flattenValidationErrors } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -45,6 +45,8 @@ interface SocketState {
   /** Set once the socket is live (in its rooms). */
   audience: string | null;
   messages: number[];
+  /** Re-scopes under way after `user.changed`: until the last one ends, the socket is in no room. */
+  rescopes: number;
 }
 
 type VtSocket = Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketState>;
@@ -120,6 +122,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       socket.data.messages = socket.data.messages.filter((t) => now - t < 10_000);
       socket.data.messages.push(now);
       if (socket.data.messages.length > MESSAGES_PER_10S) {
+        // socket.io keeps a refused packet's error on the server: the client is told here.
+        socket.emit('exception', { code: 'rate_limited', message: 'Too many messages' });
         next(socketError('rate_limited', 'Too many messages'));
         if (socket.data.messages.length > MESSAGES_PER_10S * 2) socket.disconnect(true);
         return;
@@ -163,7 +167,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const context = token === null ? null : await this.auth.authenticate(token);
     if (!context) throw socketError('unauthenticated', 'Sign in first');
     if (context.user.totpEnrolmentRequired) throw socketError('totp_enrolment_required', 'Enrol two-factor sign-in first');
-    socket.data = { sessionId: context.sessionId, user: context.user, audience: null, messages: [] };
+    socket.data = { sessionId: context.sessionId, user: context.user, audience: null, messages: [], rescopes: 0 };
   }
 
   /**
@@ -174,7 +178,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private goLive(socket: VtSocket, after: number | null, waited = 0): Promise<void> {
     return this.tail
       .exclusive(async () => {
-        if (!socket.connected) return;
+        // A socket being re-scoped goes live (and is told to reload) when its re-scope ends.
+        if (!socket.connected || socket.data.rescopes > 0) return;
         // A socket that is live here already got every event through the current position:
         // a `resume` on it must not replay those a second time (each event at most once).
         const wasLive = socket.data.audience !== null;
@@ -243,10 +248,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (isContentEvent(event.type)) {
       this.fanOut(event, { type: event.type, data: event.data } as ContentEvent);
     } else if (event.type === 'session.ended') {
+      // Every socket of the session here, also one that is not (or not yet again) in its rooms.
       const { sessionId } = event.data as { sessionId: string };
-      this.server.in(`session:${sessionId}`).disconnectSockets(true);
+      for (const socket of this.localSockets()) if (socket.data.sessionId === sessionId) socket.disconnect(true);
     } else if (event.type === 'user.changed') {
-      void this.rescope((event.data as { userId: string }).userId);
+      // The events after this one are for the user's new scope: until re-scoped, the user's
+      // sockets here (live or still going live) are in no room and receive nothing.
+      const { userId } = event.data as { userId: string };
+      const sockets = this.localSockets().filter((socket) => socket.data.user.id === userId);
+      for (const socket of sockets) {
+        this.leaveRooms(socket);
+        socket.data.rescopes++;
+      }
+      void this.rescope(sockets);
     }
     this.metrics.observeDelivery(event, started);
   }
@@ -275,19 +289,36 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
   }
 
-  /** Roles, clearance, agency or active flag changed: disconnect, or re-scope and ask for a reload. */
-  private async rescope(userId: string): Promise<void> {
-    const sockets = (await this.server.in(`user:${userId}`).fetchSockets()) as unknown as VtSocket[];
-    if (sockets.length === 0) return;
+  /** The sockets authenticated on this instance (connected, past the handshake). */
+  private localSockets(): VtSocket[] {
+    return [...this.server.sockets.sockets.values()] as unknown as VtSocket[];
+  }
+
+  /**
+   * Roles, clearance, agency or active flag changed: disconnect, or re-scope and ask for a
+   * reload. The sockets were taken out of their rooms when the change was delivered; the last
+   * re-scope of a socket puts it back, with the user as read after that change.
+   */
+  private async rescope(sockets: VtSocket[]): Promise<void> {
     for (const socket of sockets) {
-      const context = await this.auth.authenticateSession(socket.data.sessionId);
+      let context: AuthContext | null;
+      try {
+        context = await this.auth.authenticateSession(socket.data.sessionId);
+      } catch (error) {
+        // The new scope cannot be read: the socket reconnects and authenticates again.
+        this.logger.warn(`Re-scope failed: ${String(error)}`);
+        socket.disconnect(true);
+        continue;
+      }
       if (!context || context.user.totpEnrolmentRequired) {
         socket.disconnect(true);
         continue;
       }
+      const user = context.user;
       await this.tail.exclusive(() => {
+        if (--socket.data.rescopes > 0 || !socket.connected) return;
         this.leaveRooms(socket);
-        socket.data.user = context.user;
+        socket.data.user = user;
         this.joinRooms(socket);
         socket.emit('resync', { reason: 'permissions_changed', position: this.tail.position });
       });
