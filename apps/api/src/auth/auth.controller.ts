@@ -44,7 +44,11 @@ export class AuthController {
   @AllowDuringTotpEnrolment()
   @ApiCookieAuth()
   @ApiNoContentResponse()
-  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(
+    @CurrentAuth() auth: AuthContext,
+    @Body() _body: EmptyDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.auth.logout(auth.sessionId);
     response.clearCookie(this.cookieName(), { ...this.cookieOptions(), maxAge: undefined });
   }

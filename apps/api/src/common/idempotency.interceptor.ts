@@ -8,6 +8,7 @@ import { catchError, concatMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth.context';
 import { ProblemException, validationProblem } from './problem.exception';
+import { unreadableJsonErrors } from './validation';
 
 /** A key still in flight after this long belongs to a request that died; it may be taken over. */
 const ABANDONED_AFTER_SECONDS = 60;
@@ -52,6 +53,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
       throw validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
     }
+    // The body is hashed before the validation pipe sees it: refuse first what hashing cannot take.
+    const unreadable = unreadableJsonErrors(request.body ?? null);
+    if (unreadable.length > 0) throw validationProblem(unreadable);
     const userId = request.auth.user.id;
     const path = request.originalUrl.split('?')[0] ?? request.originalUrl;
     const hash = createHash('sha256')

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '@verkiezingstafel/domain';
 import type { Request, Response } from 'express';
-import { PROBLEM_TYPE_BASE, ProblemException, titleFor } from './problem.exception';
+import { PROBLEM_TYPE_BASE, ProblemException, titleFor, validationProblem } from './problem.exception';
 
 interface BodyParserError {
   type?: string;
@@ -59,10 +59,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError);
 }
 
+/** Express could not percent-decode a path parameter (e.g. `%zz`); Nest passes that on as a bare 400. */
+function isUndecodablePath(error: HttpException): boolean {
+  return error.getStatus() === 400 && error.message.startsWith("Failed to decode param '");
+}
+
 /** Turns any error into `application/problem+json` (RFC 9457); a 500 never leaks internals. */
 export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
   if (error instanceof ProblemException) {
     return { problem: error.problem, headers: error.headers };
+  }
+  if (error instanceof HttpException && isUndecodablePath(error)) {
+    const problem = validationProblem([{ field: 'path', message: 'the path is not valid percent-encoding' }]).problem;
+    return { problem, headers: {} };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

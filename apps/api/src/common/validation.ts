@@ -1,6 +1,53 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@verkiezingstafel/domain';
 import { validationProblem } from './problem.exception';
+
+/** Deeper than any body or query of the API; deeper JSON is refused before anything recurses into it. */
+const MAX_JSON_DEPTH = 32;
+const MAX_REPORTED = 20;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Keys that class-transformer and Nest's pipe drop without a word (`__proto__`, `constructor`, `toString`, ...). */
+function isDroppedKey(key: string): boolean {
+  return key === 'prototype' || key in Object.prototype;
+}
+
+/**
+ * What the validators cannot be trusted with, found before they run: JSON nested deeper than
+ * {@link MAX_JSON_DEPTH} (the transformers recurse), text PostgreSQL cannot store as sent (NUL,
+ * lone surrogates), and keys the transformers would silently drop. Walks without recursion.
+ */
+export function unreadableJsonErrors(value: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: { value: unknown; field: string; depth: number }[] = [{ value, field: '', depth: 0 }];
+  while (stack.length > 0 && errors.length < MAX_REPORTED) {
+    const { value: current, field, depth } = stack.pop()!;
+    const name = field === '' ? 'body' : field;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) errors.push({ field: name, message: `${name} must not contain NUL characters` });
+      else if (LONE_SURROGATE.test(current)) errors.push({ field: name, message: `${name} must be well-formed Unicode text` });
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      errors.push({ field: name, message: `${name} is nested deeper than ${MAX_JSON_DEPTH} levels` });
+      continue;
+    }
+    const children: { value: unknown; field: string; depth: number }[] = [];
+    if (Array.isArray(current)) {
+      current.forEach((item: unknown, i) => children.push({ value: item, field: field === '' ? String(i) : `${field}[${i}]`, depth: depth + 1 }));
+    } else {
+      for (const [key, item] of Object.entries(current)) {
+        const path = field === '' ? key : `${field}.${key}`;
+        if (isDroppedKey(key)) errors.push({ field: path, message: `unknown field ${key} is not allowed` });
+        else children.push({ value: item, field: path, depth: depth + 1 });
+      }
+    }
+    // In order, and without spreading: a body may hold hundreds of thousands of items.
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return errors;
+}
 
 /** Flattens class-validator errors into `{ field, message }` with dotted/indexed paths. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -22,9 +69,20 @@ function unknownFieldMessage(message: string): string {
   return message.replace(/^property (\S+) should not exist$/, 'unknown field $1 is not allowed');
 }
 
+/** Checks bodies and queries for {@link unreadableJsonErrors} before class-validator sees them. */
+class HubValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const errors = unreadableJsonErrors(value);
+      if (errors.length > 0) throw validationProblem(errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The one validation pipe of the API: unknown fields are an error, never silently dropped. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new HubValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: false,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ELECTION_PHASES, ELECTION_TYPES, type ElectionPhase, type ElectionType, MILESTONE_CODES, type MilestoneCode } from '@verkiezingstafel/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validators';
 
 export class MilestoneDto {
@@ -37,6 +37,7 @@ export class CreateElectionDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MilestoneDto)
   milestones?: MilestoneDto[];

@@ -21,18 +21,19 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AGENCY_CODE, IsNotStateSecret, IsOptionalNotNull } from '../../common/validators';
+import { AGENCY_CODE, IsNotStateSecret, IsOptionalNotNull, IsTimestamp, MAX_VERSION } from '../../common/validators';
 
 export class EvidenceDto {
   @ApiProperty({ example: 'https://x.com/example/status/1' })
@@ -114,6 +115,7 @@ export class SignalFieldsDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EvidenceDto)
   evidence?: EvidenceDto[];
@@ -140,7 +142,7 @@ export class SignalFieldsDto {
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   firstSeenAt?: string | null;
 }
 
@@ -158,6 +160,7 @@ export class UpdateSignalDto extends PartialType(SignalFieldsDto) {
   @ApiProperty({ description: 'The version the client last saw; a stale one is a 409' })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version!: number;
 }
 
@@ -172,6 +175,7 @@ export class TransitionDto {
   @ApiProperty()
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version!: number;
 
   @ApiPropertyOptional({ maxLength: 2000 })

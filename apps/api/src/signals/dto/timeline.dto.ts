@@ -10,8 +10,8 @@ import {
   type PlatformOutcome,
   PLATFORMS,
 } from '@verkiezingstafel/domain';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, Min } from 'class-validator';
-import { AGENCY_CODE, IsOptionalNotNull } from '../../common/validators';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGENCY_CODE, IsOptionalNotNull, IsTimestamp, MAX_VERSION } from '../../common/validators';
 
 export class CreateTimelineEntryDto {
   @ApiProperty({ minLength: 1, maxLength: 20000 })
@@ -54,7 +54,7 @@ export class CreateMeasureDto {
 }
 
 export class UpdateMeasureDto {
-  @ApiProperty() @IsInt() @Min(1) version!: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_VERSION) version!: number;
   @ApiPropertyOptional({ enum: MEASURE_STATUSES }) @IsOptionalNotNull() @IsIn(MEASURE_STATUSES) status?: MeasureStatus;
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 2000) description?: string;
 
@@ -84,11 +84,11 @@ export class CreatePlatformReportDto {
   @Length(1, 2000)
   ground!: string;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptionalNotNull() @IsISO8601({ strict: true }) reportedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptionalNotNull() @IsTimestamp() reportedAt?: string;
 }
 
 export class UpdatePlatformReportDto {
-  @ApiProperty() @IsInt() @Min(1) version!: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_VERSION) version!: number;
   @ApiPropertyOptional({ enum: PLATFORM_OUTCOMES }) @IsOptionalNotNull() @IsIn(PLATFORM_OUTCOMES) outcome?: PlatformOutcome;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) @IsOptional() @IsISO8601({ strict: true }) respondedAt?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true }) @IsOptional() @IsTimestamp() respondedAt?: string | null;
 }
