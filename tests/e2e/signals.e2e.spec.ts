@@ -39,6 +39,8 @@ describe('signals on the board', () => {
 
     await liaison.page.getByTestId('new-signal').click();
     await liaison.page.getByTestId('signal-form').waitFor();
+    // The form says which election's table the signal goes to.
+    expect(await liaison.page.getByTestId('form-election').innerText()).toMatch(/TK2025/);
     // The marking is a deliberate choice: nothing is preselected.
     expect(await liaison.page.locator('input[name="marking"]:checked').count()).toBe(0);
     expect(await axeViolations(liaison.page)).toEqual([]);

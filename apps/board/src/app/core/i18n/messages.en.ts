@@ -196,6 +196,7 @@ export const en: Record<MessageKey, string> = {
   'detail.bannerDepv': 'Departmental Confidential',
   'form.newTitle': 'New signal',
   'form.editTitle': 'Edit signal',
+  'form.election': 'The signal goes to the table of {code} ({name}).',
   'form.intro': 'Fields marked * are required. Choose the marking deliberately: it decides who sees the signal.',
   'form.required': '(required)',
   'form.choose': 'Choose…',

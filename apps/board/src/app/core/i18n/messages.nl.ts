@@ -197,6 +197,7 @@ export const nl = {
   'detail.bannerDepv': 'Departementaal Vertrouwelijk',
   'form.newTitle': 'Nieuw signaal',
   'form.editTitle': 'Signaal bewerken',
+  'form.election': 'Het signaal komt op de tafel van {code} ({name}).',
   'form.intro': 'Velden met een * zijn verplicht. Kies de markering bewust: zij bepaalt wie het signaal ziet.',
   'form.required': '(verplicht)',
   'form.choose': 'Kies…',

@@ -152,6 +152,8 @@ export class SignalFormPageComponent {
   private readonly router = inject(Router);
   private readonly i18n = inject(I18nService);
   private readonly board = inject(BoardStore);
+  /** The election a new signal is raised in: the one the board shows. */
+  protected readonly election = this.board.election;
   private readonly user = inject(AuthService).user;
   private readonly summary = viewChild(ErrorSummaryComponent);
   private readonly dialog = viewChild<ElementRef<HTMLDialogElement>>('conflictDialog');
@@ -195,6 +197,7 @@ export class SignalFormPageComponent {
     effect(() => {
       const id = this.id();
       if (id === undefined) {
+        if (this.board.electionId() === null) void this.board.open();
         this.loaded.set(true);
         return;
       }
