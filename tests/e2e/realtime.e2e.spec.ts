@@ -72,6 +72,8 @@ describe('live boards', () => {
     // Someone else changed it: it counts as new since the chair looked, until marked as seen.
     await card(chair.page, created.id).getByTestId('new-badge').waitFor();
     await chair.page.getByTestId('mark-seen').click();
+    // The badge goes once the board has rendered the change (the click does not wait for that).
+    await card(chair.page, created.id).getByTestId('new-badge').waitFor({ state: 'detached' });
     expect(await card(chair.page, created.id).getByTestId('new-badge').count()).toBe(0);
 
     await Promise.all([chair.context.close(), liaison.context.close()]);
