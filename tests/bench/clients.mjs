@@ -1,6 +1,6 @@
 // Socket clients of the fan-out benchmark, in their own process: `count` websocket
-// connections spread over the given session tokens. Records, per change, when each socket
-// received it. Talks to its parent over IPC.
+// connections spread over the given session tokens. Records, per change, how long after its
+// commit each socket received it. Talks to its parent over IPC.
 import { io } from 'socket.io-client';
 
 const { url, tokens, count } = JSON.parse(process.argv[2]);
@@ -27,12 +27,14 @@ function connectOne(i) {
       resolve();
     });
     socket.on('signal.created', (envelope) => {
-      const at = Date.now();
+      // Commit to socket: `at` is when the change was committed (the outbox event's time; for
+      // the raw baseline, when it was handed to the server). Same machine, same clock.
+      const latency = Date.now() - Date.parse(envelope?.at);
       const mark = envelope?.data?.title;
-      if (typeof mark !== 'string') return;
+      if (typeof mark !== 'string' || Number.isNaN(latency)) return;
       let list = received.get(mark);
       if (!list) received.set(mark, (list = []));
-      list.push(at);
+      list.push(latency);
     });
     sockets.push(socket);
   });
@@ -48,9 +50,9 @@ process.on('message', async (message) => {
   } else if (message.type === 'report') {
     const latencies = [];
     let deliveries = 0;
-    for (const [mark, sentAt] of Object.entries(message.sent)) {
-      for (const at of received.get(mark) ?? []) {
-        latencies.push(at - sentAt);
+    for (const mark of Object.keys(message.sent)) {
+      for (const latency of received.get(mark) ?? []) {
+        latencies.push(latency);
         deliveries++;
       }
     }

@@ -22,3 +22,4 @@ io.on('connection', (socket) => {
   socket.emit('ready', { position: 0 });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`READY ${server.address().port}\n`));
+process.on('SIGTERM', () => process.exit(0));

@@ -2,8 +2,8 @@
 // run, as medians over repeated runs. Prints a table and writes bench/results.json.
 // Everything runs here: an embedded PostgreSQL, built API processes, load and socket clients
 // in processes of their own. BENCH_REPEATS (default 3) and BENCH_SECONDS (default 8) tune it.
-import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,49 @@ function runLoad(spec) {
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+}
+
+/** Write system calls and bytes written by a process so far (/proc/<pid>/io). */
+function writes(pid) {
+  const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((line) => line.split(': ')));
+  return { calls: Number(io.syscw), bytes: Number(io.wchar) };
+}
+
+/**
+ * Fan-out runs pin the server under test (the authorised fan-out instance, or the raw
+ * socket.io server) to a core of its own, and everything else (clients, writer, PostgreSQL)
+ * to the other cores: both servers are measured on the same quiet core, whatever the rest
+ * of the system does. BENCH_PIN=0 turns it off; it needs taskset and two or more cores.
+ */
+const CORES = (await import('node:os')).cpus().length;
+const PIN = process.env.BENCH_PIN !== '0' && CORES >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const SERVER_CORE = String(CORES - 1);
+const OTHER_CORES = CORES > 2 ? `0-${CORES - 2}` : '0';
+
+function descendants(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const all = [];
+  const visit = (pid) => {
+    all.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return all;
+}
+
+function pinTree(root, cpus) {
+  if (!PIN) return;
+  for (const pid of descendants(root)) spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 function rssBytes(pid) {
@@ -287,16 +330,21 @@ async function drive(rate, changes, send) {
   return sent;
 }
 
+function startRawServer() {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = track(spawn(process.execPath, [...profile, join(HERE, 'raw-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  return waitForOutput(child, /READY (\d+)/).then(([, port]) => ({ child, url: `http://127.0.0.1:${port}` }));
+}
+
 async function fanOutScenario({ sockets, rate, db, databaseUrl }) {
   const [{ id: electionId }] = (await db.query(`SELECT id FROM elections WHERE code = 'TK2025'`)).rows;
   const changes = rate * SECONDS;
+  // Everything so far (this process, PostgreSQL, and what they start from now on) leaves the
+  // server core to the server under test.
+  pinTree(process.pid, OTHER_CORES);
   // The writer takes the writes; the fan-out instance only tails the outbox and serves the
   // sockets, so its CPU is the cost of authorised fan-out alone.
   const writer = await startApi(databaseUrl, 'bench-writer');
-  const fanout = await startApi(databaseUrl, 'bench-fanout');
-  const raw = track(spawn(process.execPath, [join(HERE, 'raw-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] }));
-  const [, rawPort] = await waitForOutput(raw, /READY (\d+)/);
-  const rawUrl = `http://127.0.0.1:${rawPort}`;
   try {
     const readers = ['voorzitter@bzk.demo', 'liaison@aivd.demo', 'liaison@nctv.demo', 'liaison@ncsc.demo', 'liaison@kiesraad.demo', 'liaison@acm.demo', 'ambtenaar@amsterdam.demo', 'ambtenaar@rotterdam.demo', 'ambtenaar@utrecht.demo', 'waarnemer@ec.demo', 'flagger@bzk.demo'];
     const tokens = [];
@@ -314,7 +362,7 @@ async function fanOutScenario({ sockets, rate, db, databaseUrl }) {
     };
     await postSignal('bench-warmup');
     let position = 0;
-    const postRaw = async (mark) => {
+    const postRawTo = (rawUrl) => async (mark) => {
       const response = await fetch(`${rawUrl}/emit`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -323,35 +371,44 @@ async function fanOutScenario({ sockets, rate, db, databaseUrl }) {
       if (response.status !== 204) throw new Error(`raw ${response.status}`);
     };
 
-    const measure = async (label, serverPid, url, send) => {
+    /** One run against a fresh server process, pinned to the server core. */
+    const measure = async (label, server, send) => {
+      pinTree(server.child.pid, SERVER_CORE);
+      const serverPid = server.child.pid;
+      await sleep(500);
       const rssBefore = rssBytes(serverPid);
-      const processes = await startClients(url, tokens, sockets);
+      const processes = await startClients(server.url, tokens, sockets);
       await sleep(1500);
       const rssAfter = rssBytes(serverPid);
       const cpuBefore = cpuSeconds(serverPid);
+      const writesBefore = writes(serverPid);
       const sent = await drive(rate, changes, send);
       await sleep(2000);
       const cpu = cpuSeconds(serverPid) - cpuBefore;
+      const writesAfter = writes(serverPid);
       const { latencies, deliveries } = await report(processes, sent);
       await closeClients(processes);
-      await sleep(1000);
+      await stopChild(server.child);
       const result = {
         cpuMsPerChange: (cpu * 1000) / changes,
+        writeCallsPerChange: (writesAfter.calls - writesBefore.calls) / changes,
+        bytesWrittenPerChange: (writesAfter.bytes - writesBefore.bytes) / changes,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         deliveries,
         expected: changes * sockets,
         bytesPerConnection: (rssAfter - rssBefore) / sockets,
       };
-      log(`  ${label} ${sockets} sockets @ ${rate}/s: cpu ${result.cpuMsPerChange.toFixed(2)} ms/change, p50 ${result.p50} ms, p99 ${result.p99} ms, ${deliveries}/${result.expected} delivered, ${(result.bytesPerConnection / 1024).toFixed(1)} KB/conn`);
+      log(`  ${label} ${sockets} sockets @ ${rate}/s: cpu ${result.cpuMsPerChange.toFixed(2)} ms/change, ${result.writeCallsPerChange.toFixed(0)} writes ${(result.bytesWrittenPerChange / 1024).toFixed(0)} KB/change, commit to socket p50 ${result.p50} ms, p99 ${result.p99} ms, ${deliveries}/${result.expected} delivered, ${(result.bytesPerConnection / 1024).toFixed(1)} KB/conn`);
       return result;
     };
 
     const runs = [];
     const repeats = sockets > 5000 ? Math.max(1, Math.min(REPEATS, 2)) : REPEATS;
     for (let r = 0; r < repeats; r++) {
-      const viaApi = await measure('authorised', fanout.child.pid, fanout.url, postSignal);
-      const baseline = await measure('raw      ', raw.pid, rawUrl, postRaw);
+      const viaApi = await measure('authorised', await startApi(databaseUrl, `bench-fanout-${r}`), postSignal);
+      const rawServer = await startRawServer();
+      const baseline = await measure('raw      ', rawServer, postRawTo(rawServer.url));
       runs.push({ api: viaApi, raw: baseline });
     }
     const m = (f) => median(runs.map(f));
@@ -361,9 +418,12 @@ async function fanOutScenario({ sockets, rate, db, databaseUrl }) {
       what: `fan-out, ${sockets} sockets, ${rate} changes/s`,
       runs: runs.length,
       changesPerRun: changes,
+      pinned: PIN ? `server on core ${SERVER_CORE}, the rest on ${OTHER_CORES}` : 'no',
       apiCpuMsPerChange: round(m((r) => r.api.cpuMsPerChange)),
       rawCpuMsPerChange: round(m((r) => r.raw.cpuMsPerChange)),
       cpuRatio: round(ratio),
+      apiWritesPerChange: round(m((r) => r.api.writeCallsPerChange), 0),
+      rawWritesPerChange: round(m((r) => r.raw.writeCallsPerChange), 0),
       apiP50Ms: m((r) => r.api.p50),
       apiP99Ms: m((r) => r.api.p99),
       rawP50Ms: m((r) => r.raw.p50),
@@ -375,7 +435,7 @@ async function fanOutScenario({ sockets, rate, db, databaseUrl }) {
       met: ratio <= 1.1 && m((r) => r.api.p99) <= p99Target && (sockets < 10_000 || m((r) => r.api.bytesPerConnection) <= 25 * 1024),
     };
   } finally {
-    await Promise.all([stopChild(writer.child), stopChild(fanout.child), stopChild(raw)]);
+    await stopChild(writer.child);
   }
 }
 
