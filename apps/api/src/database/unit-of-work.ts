@@ -24,24 +24,33 @@ export class Journal {
   }
 }
 
-/** Appends audit events (hash-chained by the database) in the caller's transaction. */
-export async function writeAudit(tx: EntityManager, requester: Requester | null, entries: readonly AuditEntry[]): Promise<void> {
-  for (const entry of entries) {
-    await tx.query(
-      `INSERT INTO audit_events (actor_id, actor_agency, action, entity_type, entity_id, details, ip, request_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, '', '')`,
-      [
-        requester?.user.id ?? null,
-        requester?.user.agency.code ?? null,
-        entry.action,
-        entry.entityType,
-        entry.entityId,
-        JSON.stringify(entry.details ?? {}),
-        requester?.ip ?? null,
-        requester?.requestId ?? null,
-      ],
-    );
-  }
+/**
+ * Appends audit events in one statement: inside the caller's transaction, or, given the data
+ * source itself, as a transaction of its own. The database numbers and hash-chains each row
+ * (its trigger sees the rows inserted before it by the same statement).
+ */
+export async function writeAudit(
+  tx: Pick<EntityManager, 'query'>,
+  requester: Requester | null,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_events (actor_id, actor_agency, action, entity_type, entity_id, details, ip, request_id, prev_hash, hash)
+     SELECT $1, $2, e.action, e.entity_type, e.entity_id, e.details, $3, $4, '', ''
+       FROM unnest($5::text[], $6::text[], $7::text[], $8::jsonb[]) WITH ORDINALITY AS e(action, entity_type, entity_id, details, n)
+      ORDER BY e.n`,
+    [
+      requester?.user.id ?? null,
+      requester?.user.agency.code ?? null,
+      requester?.ip ?? null,
+      requester?.requestId ?? null,
+      entries.map((entry) => entry.action),
+      entries.map((entry) => entry.entityType),
+      entries.map((entry) => entry.entityId),
+      entries.map((entry) => JSON.stringify(entry.details ?? {})),
+    ],
+  );
 }
 
 /**

@@ -180,20 +180,17 @@ export class SignalsService {
    * leaves: when the audit cannot be written, the read fails.
    */
   async auditReads(requester: Requester, signals: readonly Signal[], via: string): Promise<void> {
-    const audited = signals.filter(isSensitive);
-    if (audited.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      await writeAudit(
-        tx,
-        requester,
-        audited.map((signal) => ({
-          action: 'signal.read',
-          entityType: 'signal',
-          entityId: signal.id,
-          details: { marking: signal.marking, classification: signal.classification, via },
-        })),
-      );
-    });
+    // One statement, so one transaction of its own.
+    await writeAudit(
+      this.db,
+      requester,
+      signals.filter(isSensitive).map((signal) => ({
+        action: 'signal.read',
+        entityType: 'signal',
+        entityId: signal.id,
+        details: { marking: signal.marking, classification: signal.classification, via },
+      })),
+    );
   }
 
   /** Loads a signal for the requester, or answers 404 as if it did not exist. */
