@@ -1,8 +1,6 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  Injector,
-  afterNextRender,
   computed,
   effect,
   inject,
@@ -29,8 +27,10 @@ import type { MessageKey } from '../../core/i18n/messages.nl';
 import { TranslatePipe } from '../../core/i18n/translate.pipe';
 import { AlertComponent } from '../../shared/alert.component';
 import { formatDate } from '../../shared/dates';
-import { ErrorSummaryComponent, type SummaryItem } from '../../shared/forms/error-summary.component';
-import { type FormMessage, renderMessage } from '../../shared/forms/form-message';
+import { ErrorSummaryComponent } from '../../shared/forms/error-summary.component';
+import { injectFieldErrors } from '../../shared/forms/field-errors';
+import { FormFieldComponent, type FormFieldOption } from '../../shared/forms/form-field.component';
+import type { FormMessage } from '../../shared/forms/form-message';
 import { BoardStore } from '../../signals/board.store';
 import { MILESTONE_KEY } from '../../signals/labels';
 import { type ElectionInput, ElectionsApi } from './elections.api';
@@ -51,6 +51,13 @@ export const ELECTION_PHASE_KEY = {
   counting: 'phase.counting',
   evaluation: 'phase.evaluation',
 } as const satisfies Record<ElectionPhase, MessageKey>;
+
+const TYPE_OPTIONS: readonly FormFieldOption[] = ELECTION_TYPES.map((type) => ({
+  value: type,
+  label: ELECTION_TYPE_KEY[type],
+  detail: type,
+}));
+const PHASE_OPTIONS: readonly FormFieldOption[] = ELECTION_PHASES.map((phase) => ({ value: phase, label: ELECTION_PHASE_KEY[phase] }));
 
 /** The same shape the API checks; the API decides, this catches a typo before sending. */
 const CODE_PATTERN = /^[A-Z]{2}\d{4}[A-Z0-9-]{0,12}$/;
@@ -89,21 +96,20 @@ function isPhase(value: string): value is ElectionPhase {
 @Component({
   selector: 'vt-elections-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, TranslatePipe, AlertComponent, ErrorSummaryComponent],
+  imports: [ReactiveFormsModule, TranslatePipe, AlertComponent, ErrorSummaryComponent, FormFieldComponent],
   templateUrl: './elections-page.component.html',
 })
 export class ElectionsPageComponent {
   private readonly api = inject(ElectionsApi);
   private readonly i18n = inject(I18nService);
   private readonly board = inject(BoardStore);
-  private readonly injector = inject(Injector);
   private readonly summary = viewChild(ErrorSummaryComponent);
   private readonly ability = injectAbility();
 
   protected readonly ids = FIELD_IDS;
-  protected readonly types = ELECTION_TYPES;
-  protected readonly phases = ELECTION_PHASES;
   protected readonly milestoneCodes = MILESTONE_CODES;
+  protected readonly typeOptions = TYPE_OPTIONS;
+  protected readonly phaseOptions = PHASE_OPTIONS;
   protected readonly typeKey = ELECTION_TYPE_KEY;
   protected readonly phaseKey = ELECTION_PHASE_KEY;
   protected readonly milestoneKey = MILESTONE_KEY;
@@ -116,7 +122,6 @@ export class ElectionsPageComponent {
   protected readonly busy = signal(false);
   protected readonly created = signal<string | null>(null);
   protected readonly submitFailure = signal<string | null>(null);
-  private readonly fieldErrors = signal<Partial<Record<Field, FormMessage>>>({});
 
   protected readonly canCreate = computed(() => this.ability.can('create', 'Election'));
 
@@ -133,19 +138,9 @@ export class ElectionsPageComponent {
   });
   protected readonly scope = toSignal(this.form.controls.scope.valueChanges, { initialValue: this.form.controls.scope.value });
 
-  protected readonly errors = computed(() => {
-    const errors = this.fieldErrors();
-    const texts: Partial<Record<Field, string>> = {};
-    for (const field of FIELDS) {
-      const message = errors[field];
-      if (message) texts[field] = renderMessage(this.i18n, message);
-    }
-    return texts;
-  });
-  protected readonly summaryItems = computed<SummaryItem[]>(() => {
-    const errors = this.errors();
-    return FIELDS.filter((field) => errors[field]).map((field) => ({ fieldId: FIELD_IDS[field], message: errors[field]! }));
-  });
+  private readonly fieldErrors = injectFieldErrors(FIELD_IDS, this.summary);
+  protected readonly errors = this.fieldErrors.texts;
+  protected readonly summaryItems = this.fieldErrors.summary;
 
   constructor() {
     void this.load();
@@ -166,12 +161,6 @@ export class ElectionsPageComponent {
     return this.errors()[`milestone.${code}`];
   }
 
-  protected describedBy(field: Field, hint: boolean): string | null {
-    const ids = [hint ? `${FIELD_IDS[field]}-hint` : null, this.errors()[field] ? `${FIELD_IDS[field]}-error` : null];
-    const value = ids.filter((id) => id !== null).join(' ');
-    return value === '' ? null : value;
-  }
-
   protected isChosen(code: string): boolean {
     return this.chosen().has(code);
   }
@@ -189,7 +178,7 @@ export class ElectionsPageComponent {
     this.submitFailure.set(null);
     const input = this.check();
     if (!input) {
-      this.focusSummary();
+      this.fieldErrors.focusSummary();
       return;
     }
     this.busy.set(true);
@@ -268,7 +257,7 @@ export class ElectionsPageComponent {
     }
     if (Object.keys(errors).length > 0) {
       this.fieldErrors.set(errors);
-      this.focusSummary();
+      this.fieldErrors.focusSummary();
       return;
     }
     this.fieldErrors.set({});
@@ -312,9 +301,5 @@ export class ElectionsPageComponent {
           ? { key: 'elections.error.milestoneTwice' }
           : { key: 'elections.error.date' };
     }
-  }
-
-  private focusSummary(): void {
-    afterNextRender({ write: () => this.summary()?.focus() }, { injector: this.injector });
   }
 }

@@ -2,8 +2,6 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
-  Injector,
-  afterNextRender,
   computed,
   effect,
   inject,
@@ -27,7 +25,9 @@ import { TranslatePipe } from '../../core/i18n/translate.pipe';
 import { RealtimeService } from '../../core/realtime/realtime.service';
 import { AlertComponent } from '../../shared/alert.component';
 import { formatDate } from '../../shared/dates';
-import { ErrorSummaryComponent, type SummaryItem } from '../../shared/forms/error-summary.component';
+import { ErrorSummaryComponent } from '../../shared/forms/error-summary.component';
+import { injectFieldErrors } from '../../shared/forms/field-errors';
+import { FormFieldComponent, type FormFieldOption } from '../../shared/forms/form-field.component';
 import { type FormMessage, renderMessage } from '../../shared/forms/form-message';
 import { PLATFORM_KEY, PLATFORM_OUTCOME_KEY } from '../labels';
 import { type PlatformReportInput, SignalsApi } from '../signals.api';
@@ -48,6 +48,8 @@ const FIELD_MESSAGES: Record<Field, MessageKey> = {
   ground: 'reports.error.ground',
   reportedAt: 'reports.error.reportedAt',
 };
+
+const PLATFORM_OPTIONS: readonly FormFieldOption[] = PLATFORMS.map((platform) => ({ value: platform, label: PLATFORM_KEY[platform] }));
 
 /** A loose check only: the API decides; this catches a missing scheme early. */
 const HTTP_URL = /^https?:\/\/\S+$/i;
@@ -77,7 +79,7 @@ function byReportedAt(a: PlatformReport, b: PlatformReport): number {
 @Component({
   selector: 'vt-platform-reports',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, TranslatePipe, AlertComponent, ErrorSummaryComponent],
+  imports: [ReactiveFormsModule, TranslatePipe, AlertComponent, ErrorSummaryComponent, FormFieldComponent],
   templateUrl: './platform-reports.component.html',
 })
 export class PlatformReportsComponent {
@@ -85,14 +87,12 @@ export class PlatformReportsComponent {
 
   private readonly api = inject(SignalsApi);
   private readonly i18n = inject(I18nService);
-  private readonly injector = inject(Injector);
   private readonly summary = viewChild(ErrorSummaryComponent);
   private readonly ability = injectAbility();
 
   protected readonly ids = FIELD_IDS;
-  protected readonly platforms = PLATFORMS;
+  protected readonly platformOptions = PLATFORM_OPTIONS;
   protected readonly outcomes = PLATFORM_OUTCOMES;
-  protected readonly platformKey = PLATFORM_KEY;
   protected readonly outcomeKey = PLATFORM_OUTCOME_KEY;
 
   protected readonly reports = signal<PlatformReport[]>([]);
@@ -101,7 +101,6 @@ export class PlatformReportsComponent {
   protected readonly notice = signal<Notice>(null);
   /** The outcome chosen per report, before it is recorded. */
   private readonly choices = signal<Readonly<Record<string, PlatformOutcome>>>({});
-  private readonly fieldErrors = signal<Partial<Record<Field, FormMessage>>>({});
 
   protected readonly canCreate = computed(() => this.ability.can('create', 'PlatformReport'));
   protected readonly canRecord = computed(() => this.ability.can('update', 'PlatformReport'));
@@ -113,19 +112,9 @@ export class PlatformReportsComponent {
     reportedAt: '',
   });
 
-  protected readonly errors = computed(() => {
-    const errors = this.fieldErrors();
-    const texts: Partial<Record<Field, string>> = {};
-    for (const field of FIELDS) {
-      const message = errors[field];
-      if (message) texts[field] = renderMessage(this.i18n, message);
-    }
-    return texts;
-  });
-  protected readonly summaryItems = computed<SummaryItem[]>(() => {
-    const errors = this.errors();
-    return FIELDS.filter((field) => errors[field]).map((field) => ({ fieldId: FIELD_IDS[field], message: errors[field]! }));
-  });
+  private readonly fieldErrors = injectFieldErrors(FIELD_IDS, this.summary);
+  protected readonly errors = this.fieldErrors.texts;
+  protected readonly summaryItems = this.fieldErrors.summary;
   protected readonly noticeText = computed(() => {
     const notice = this.notice();
     if (!notice) return '';
@@ -139,12 +128,6 @@ export class PlatformReportsComponent {
     });
     inject(DestroyRef).onDestroy(stop);
     effect(() => void this.load(this.signalId()));
-  }
-
-  protected describedBy(field: Field, hint: boolean): string | null {
-    const ids = [hint ? `${FIELD_IDS[field]}-hint` : null, this.errors()[field] ? `${FIELD_IDS[field]}-error` : null];
-    const value = ids.filter((id) => id !== null).join(' ');
-    return value === '' ? null : value;
   }
 
   protected date(value: string | null): string {
@@ -169,7 +152,7 @@ export class PlatformReportsComponent {
     this.notice.set(null);
     const input = this.check();
     if (!input) {
-      this.focusSummary();
+      this.fieldErrors.focusSummary();
       return;
     }
     this.busy.set(true);
@@ -257,13 +240,9 @@ export class PlatformReportsComponent {
     }
     if (Object.keys(errors).length > 0) {
       this.fieldErrors.set(errors);
-      this.focusSummary();
+      this.fieldErrors.focusSummary();
     } else {
       this.notice.set({ type: 'error', message: error.isNetworkError ? { key: 'error.network' } : error.message });
     }
-  }
-
-  private focusSummary(): void {
-    afterNextRender({ write: () => this.summary()?.focus() }, { injector: this.injector });
   }
 }
