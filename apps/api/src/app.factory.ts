@@ -1,69 +1,92 @@
 import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'body-parser';
-import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
-import { bodyParserProblem } from './common/problem-details.filter';
+import { BODY_LIMIT_BYTES, registerBoard, registerJsonBody, securityHeaders } from './common/http-plumbing';
+import { answerClientError, routerErrorHandler } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import type { Runtime } from './config/runtime';
-import { HttpMetricsMiddleware, MetricsService } from './health/metrics.service';
+import { MetricsService } from './health/metrics.service';
+import { createLogger, logRequests } from './logging';
 
-export const BODY_LIMIT = '1mb';
+const REQUEST_ID = /^[\w.-]{1,100}$/;
 
-/** JSON bodies up to 1 MB; a body that cannot be read becomes a problem naming `body`. */
-function jsonBody() {
-  const parse = json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
-  return (request: Request, response: Response, next: NextFunction) => {
-    parse(request, response, (error?: unknown) => next(error === undefined ? undefined : bodyParserProblem(error)));
-  };
+/** The client's X-Request-Id where it is a plain token, else a new one. */
+function requestId(request: IncomingMessage): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 /** Builds the configured Nest application (not yet listening); used by `main` and by tests. */
 export async function createApp(config: AppConfig, runtime: Runtime, boardDir: string | null): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, runtime, boardDir), {
+  const logger = createLogger(config, runtime);
+  const headers = securityHeaders({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", config.publicOrigin.replace(/^http/, 'ws')],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.production ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.production,
+  });
+  /** What every response carries: the security headers, its request id, no caching of the API. */
+  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers);
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+  };
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request, written by logRequests.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    trustProxy: config.trustProxy ? 1 : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Long malformed ids still reach the route, which names them as the wrong field.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      stamp(request, reply);
+      routerErrorHandler(error, request, reply);
+    },
+    clientErrorHandler: answerClientError,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, runtime, logger), adapter, {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.trustProxy ? 1 : false);
-  app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", config.publicOrigin.replace(/^http/, 'ws')],
-          fontSrc: ["'self'", 'data:'],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: config.production ? [] : null,
-        },
-      },
-      strictTransportSecurity: config.production,
-    }),
-  );
-  // Request durations for /metrics, for every route (a plain Express middleware: Nest's
-  // wildcard routes for middleware are in flux between its path syntaxes).
-  const httpMetrics = new HttpMetricsMiddleware(app.get(MetricsService));
-  app.use((request: Request, response: Response, next: NextFunction) => httpMetrics.use(request, response, next));
-  app.use(jsonBody());
-  app.use(cookieParser());
-  app.use('/api', (_request: Request, response: Response, next: NextFunction) => {
-    response.setHeader('Cache-Control', 'no-store');
-    next();
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerJsonBody(fastify);
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    stamp(request, reply);
+    done();
   });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+  logRequests(fastify, logger);
+
   app.enableCors({ origin: [config.publicOrigin], credentials: true });
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
+  if (boardDir !== null && existsSync(boardDir)) await registerBoard(fastify, boardDir);
 
   const document = SwaggerModule.createDocument(
     app,

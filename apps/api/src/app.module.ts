@@ -1,10 +1,7 @@
-import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { ServeStaticModule } from '@nestjs/serve-static';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { AgenciesModule } from './agencies/agencies.module';
 import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
@@ -21,48 +18,13 @@ import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, runtime: Runtime, boardDir: string | null): DynamicModule {
-    const serveBoard =
-      boardDir !== null && existsSync(boardDir)
-        ? [
-            ServeStaticModule.forRoot({
-              rootPath: boardDir,
-              exclude: ['/api/{*rest}', '/metrics', '/socket.io/{*rest}'],
-              serveStaticOptions: { index: 'index.html', maxAge: 0 },
-            }),
-          ]
-        : [];
+  static register(config: AppConfig, runtime: Runtime, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          // Every route, in the path syntax of Nest 11 (the default `*` logs a conversion warning).
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (request: IncomingMessage, response: ServerResponse) => {
-              const incoming = request.headers['x-request-id'];
-              const id =
-                typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-              response.setHeader('X-Request-Id', id);
-              return id;
-            },
-            customProps: () => ({ instance: runtime.instanceId }),
-            // What a request log line needs, and nothing that identifies a session.
-            serializers: {
-              req: (request: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url,
-                remoteAddress: request.remoteAddress,
-              }),
-              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-            },
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-            autoLogging: { ignore: (request) => request.url === '/metrics' || request.url === '/api/health' },
-          },
-        }),
+        // Nest's own log lines go to the process logger; request lines are Fastify's (logging.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         DatabaseModule,
         HealthModule,
         AuthModule,
@@ -72,7 +34,6 @@ export class AppModule {
         PlatformReportsModule,
         AuditModule,
         RealtimeModule,
-        ...serveBoard,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

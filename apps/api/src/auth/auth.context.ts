@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { SessionUser } from '@verkiezingstafel/domain';
-import type { Request } from 'express';
+import { parse as parseCookies } from 'cookie';
+import type { FastifyRequest } from 'fastify';
 
 /** Who is asking: the session and its user, resolved once per request by the session guard. */
 export interface AuthContext {
@@ -10,7 +11,7 @@ export interface AuthContext {
   token: string;
 }
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   auth?: AuthContext;
 }
 
@@ -31,3 +32,11 @@ export const CurrentAuth = createParamDecorator((_: unknown, ctx: ExecutionConte
 export const SESSION_COOKIE_DEV = 'vt_session';
 /** `__Host-` binds the cookie to this origin, Secure and Path=/ (production). */
 export const SESSION_COOKIE_PROD = '__Host-vt_session';
+
+/** The session token of a `Cookie` header, under either cookie name. */
+export function sessionCookie(header: string | undefined): string | null {
+  if (typeof header !== 'string' || header === '') return null;
+  const cookies = parseCookies(header);
+  const token = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV];
+  return typeof token === 'string' && token.length > 0 ? token : null;
+}

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { SessionUser } from '@verkiezingstafel/domain';
-import type { CookieOptions, Request, Response } from 'express';
+import { type SerializeOptions, serialize } from 'cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticated } from '../authorization/can.decorator';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
@@ -30,11 +31,11 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   async login(
     @Body() body: LoginDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<LoginResponseDto> {
-    const { user, token } = await this.auth.login(body, request.ip ?? 'unknown', request.get('user-agent') ?? null);
-    response.cookie(this.cookieName(), token, this.cookieOptions());
+    const { user, token } = await this.auth.login(body, request.ip, request.headers['user-agent'] ?? null);
+    response.header('set-cookie', serialize(this.cookieName(), token, this.cookieOptions(this.config.sessionMaxHours * 3600)));
     return { ...user, token };
   }
 
@@ -47,10 +48,10 @@ export class AuthController {
   async logout(
     @CurrentAuth() auth: AuthContext,
     @Body() _body: EmptyDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<void> {
     await this.auth.logout(auth.sessionId);
-    response.clearCookie(this.cookieName(), { ...this.cookieOptions(), maxAge: undefined });
+    response.header('set-cookie', serialize(this.cookieName(), '', { ...this.cookieOptions(0), expires: new Date(0) }));
   }
 
   @Get('me')
@@ -91,13 +92,8 @@ export class AuthController {
     return this.config.production ? SESSION_COOKIE_PROD : SESSION_COOKIE_DEV;
   }
 
-  private cookieOptions(): CookieOptions {
-    return {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.production,
-      path: '/',
-      maxAge: this.config.sessionMaxHours * 3600 * 1000,
-    };
+  /** HttpOnly, SameSite=Strict, Path=/; Secure in production (where the name is `__Host-`). */
+  private cookieOptions(maxAgeSeconds: number): SerializeOptions {
+    return { httpOnly: true, sameSite: 'strict', secure: this.config.production, path: '/', maxAge: maxAgeSeconds };
   }
 }

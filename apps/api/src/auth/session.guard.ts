@@ -3,25 +3,17 @@ import { Reflector } from '@nestjs/core';
 import { CAN, type CanRequirement } from '../authorization/can.decorator';
 import { ProblemException } from '../common/problem.exception';
 import { requesterFor } from '../common/requester';
-import {
-  ALLOW_DURING_TOTP_ENROLMENT,
-  type AuthenticatedRequest,
-  IS_PUBLIC,
-  SESSION_COOKIE_DEV,
-  SESSION_COOKIE_PROD,
-} from './auth.context';
+import { ALLOW_DURING_TOTP_ENROLMENT, type AuthenticatedRequest, IS_PUBLIC, sessionCookie } from './auth.context';
 import { AuthService } from './auth.service';
 
 /** Reads the session token from the cookie or an `Authorization: Bearer` header. */
-export function tokenFromRequest(request: Pick<AuthenticatedRequest, 'headers' | 'cookies'>): string | null {
+export function tokenFromRequest(request: Pick<AuthenticatedRequest, 'headers'>): string | null {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (match?.[1]) return match[1];
   }
-  const cookies = (request.cookies ?? {}) as Record<string, unknown>;
-  const cookie = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV];
-  return typeof cookie === 'string' && cookie.length > 0 ? cookie : null;
+  return sessionCookie(request.headers.cookie);
 }
 
 /**

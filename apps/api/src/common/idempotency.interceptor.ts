@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, type Observable, of, switchMap } from 'rxjs';
 import { catchError, concatMap } from 'rxjs/operators';
@@ -47,7 +47,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.auth) return next.handle();
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -57,7 +57,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const unreadable = unreadableJsonErrors(request.body ?? null);
     if (unreadable.length > 0) throw validationProblem(unreadable);
     const userId = request.auth.user.id;
-    const path = request.originalUrl.split('?')[0] ?? request.originalUrl;
+    const path = request.url.split('?')[0] ?? request.url;
     const hash = createHash('sha256')
       .update(`${request.method} ${path}\n${canonical(request.body ?? null)}`)
       .digest('hex');
@@ -66,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.claim(userId, key, request.method, path, hash)).pipe(
       switchMap((stored) => {
         if (stored) {
-          response.setHeader('Idempotent-Replayed', 'true');
+          response.header('Idempotent-Replayed', 'true');
           return of(stored.body);
         }
         return next.handle().pipe(

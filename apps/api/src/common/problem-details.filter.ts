@@ -1,47 +1,26 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '@verkiezingstafel/domain';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import { PROBLEM_TYPE_BASE, ProblemException, titleFor, validationProblem } from './problem.exception';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  statusCode?: number;
-  message?: string;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    typeof ((error as BodyParserError).status ?? (error as BodyParserError).statusCode) === 'number'
-  );
-}
-
-/** A body that could not be read (malformed JSON, over the limit, bad encoding) as a problem. */
-export function bodyParserProblem(error: unknown): ProblemException {
-  const parserError: BodyParserError = isBodyParserError(error) ? error : { type: 'unknown', status: 400 };
-  const status = parserError.status ?? parserError.statusCode ?? 400;
-  const code =
-    parserError.type === 'entity.parse.failed'
-      ? 'malformed_json'
-      : parserError.type === 'entity.too.large'
-        ? 'body_too_large'
-        : parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported'
-          ? 'unsupported_encoding'
-          : 'unreadable_body';
-  const detail =
-    code === 'malformed_json'
-      ? 'The request body is not valid JSON.'
-      : code === 'body_too_large'
-        ? 'The request body is larger than the 1 MB limit.'
-        : 'The request body could not be read.';
-  return new ProblemException(status >= 400 && status < 500 ? status : 400, {
-    code,
-    detail,
-    errors: [{ field: 'body', message: detail }],
-  });
+/**
+ * Fastify refused the request while reading it (Nest hands its errors on as bare
+ * HttpExceptions): say which part of the request was wrong.
+ */
+function unreadableRequest(status: number, message: string): ProblemException | null {
+  const named = (code: string, field: string, detail: string) =>
+    new ProblemException(status, { code, detail, errors: [{ field, message: detail }] });
+  switch (status) {
+    case 413:
+      return named('body_too_large', 'body', 'The request body is larger than the 1 MB limit.');
+    case 415:
+      return named('unsupported_media_type', 'Content-Type', 'Send the body as application/json.');
+    case 400:
+      return named('unreadable_body', 'body', `The request body could not be read: ${message}`);
+    default:
+      return null;
+  }
 }
 
 const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
@@ -59,22 +38,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError);
 }
 
-/** Express could not percent-decode a path parameter (e.g. `%zz`); Nest passes that on as a bare 400. */
-function isUndecodablePath(error: HttpException): boolean {
-  return error.getStatus() === 400 && error.message.startsWith("Failed to decode param '");
-}
-
 /** Turns any error into `application/problem+json` (RFC 9457); a 500 never leaks internals. */
 export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
   if (error instanceof ProblemException) {
     return { problem: error.problem, headers: error.headers };
   }
-  if (error instanceof HttpException && isUndecodablePath(error)) {
-    const problem = validationProblem([{ field: 'path', message: 'the path is not valid percent-encoding' }]).problem;
-    return { problem, headers: {} };
-  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
+    const unreadable = unreadableRequest(status, error.message);
+    if (unreadable) return { problem: unreadable.problem, headers: {} };
     const body = error.getResponse();
     const message =
       typeof body === 'string'
@@ -125,24 +97,53 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
+    const response = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
     const { problem, headers } = toProblem(exception);
     if (problem.status >= 500 && problem.status !== 503) {
-      this.logger.error(
-        { err: exception, url: request.originalUrl, method: request.method },
-        exception instanceof Error ? exception.stack : String(exception),
-      );
+      // The request's own logger: the line carries its request id.
+      request.log.error({ err: exception, url: request.url, method: request.method }, 'unexpected error');
     }
-    if (response.headersSent) return;
-    problem.instance = request.originalUrl;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.setHeader('Cache-Control', 'no-store');
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    sendProblem(request, response, problem, headers);
   }
+}
+
+/** Answers `problem` as application/problem+json, unless an answer went out already. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemDetails, headers: Record<string, string> = {}): void {
+  if (reply.sent || reply.raw.headersSent) return;
+  problem.instance = request.url;
+  reply.headers(headers);
+  reply.header('cache-control', 'no-store');
+  reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/**
+ * Errors of Fastify's router, which no Nest filter sees: a path that is not valid
+ * percent-encoding names the path; anything else is a plain 400.
+ */
+export function routerErrorHandler(error: { code?: string; message: string }, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? validationProblem([{ field: 'path', message: 'the path is not valid percent-encoding' }])
+      : validationProblem([{ field: 'path', message: error.message }]);
+  sendProblem(request, reply, problem.problem);
+}
+
+/**
+ * A request that is not HTTP at all (say, a body longer than its Content-Length runs into the
+ * next request): answered on the socket itself, as problem+json, and the connection closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const problem = validationProblem([{ field: 'request', message: 'the request is not well-formed HTTP' }]).problem;
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,5 +1,4 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of this process, scraped at `GET /metrics`. */
@@ -17,22 +16,9 @@ export class MetricsService {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
-}
 
-@Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: MetricsService) {}
-
-  use(request: Request, response: Response, next: NextFunction): void {
-    const stop = this.metrics.httpDuration.startTimer();
-    response.on('finish', () => {
-      const route = (request.route as { path?: string } | undefined)?.path;
-      stop({
-        method: request.method,
-        route: route === undefined ? 'unmatched' : `${request.baseUrl}${route}`,
-        status: String(response.statusCode),
-      });
-    });
-    next();
+  /** One answered request; `route` is the matched route pattern (never the raw URL, which holds ids). */
+  observeRequest(method: string, route: string | undefined, status: number, milliseconds: number): void {
+    this.httpDuration.observe({ method, route: route ?? 'unmatched', status: String(status) }, milliseconds / 1000);
   }
 }

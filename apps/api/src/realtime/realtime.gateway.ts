@@ -20,9 +20,8 @@ import {
   type SocketHandshakeAuth,
 } from '@verkiezingstafel/domain';
 import { IsInt, Max, Min } from 'class-validator';
-import { parse as parseCookies } from 'cookie';
 import type { Server, Socket } from 'socket.io';
-import { type AuthContext, SESSION_COOKIE_DEV, SESSION_COOKIE_PROD } from '../auth/auth.context';
+import { type AuthContext, sessionCookie } from '../auth/auth.context';
 import { AuthService } from '../auth/auth.service';
 import { flattenValidationErrors } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -159,11 +158,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       throw socketError('origin_not_allowed', `Origin ${origin} is not allowed`);
     }
     const auth = socket.handshake.auth as SocketHandshakeAuth;
-    let token = typeof auth.token === 'string' ? auth.token : null;
-    if (token === null && typeof socket.handshake.headers.cookie === 'string') {
-      const cookies = parseCookies(socket.handshake.headers.cookie);
-      token = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV] ?? null;
-    }
+    const token = typeof auth.token === 'string' ? auth.token : sessionCookie(socket.handshake.headers.cookie);
     const context = token === null ? null : await this.auth.authenticate(token);
     if (!context) throw socketError('unauthenticated', 'Sign in first');
     if (context.user.totpEnrolmentRequired) throw socketError('totp_enrolment_required', 'Enrol two-factor sign-in first');
