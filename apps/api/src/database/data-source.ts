@@ -3,6 +3,7 @@ import { AgencyEntity } from '../agencies/agency.entity';
 import { Foundation1732300000000 } from './migrations/1732300000000-foundation';
 import { Signals1732400000000 } from './migrations/1732400000000-signals';
 import { Realtime1732500000000 } from './migrations/1732500000000-realtime';
+import { PreparedStatementClient } from './prepared-statement-client';
 
 export const ENTITIES = [AgencyEntity];
 export const MIGRATIONS = [Foundation1732300000000, Signals1732400000000, Realtime1732500000000];
@@ -30,6 +31,7 @@ export function dataSourceOptions(url: string, pool: PoolOptions = {}): DataSour
       idleTimeoutMillis: 30000,
       // A killed backend or restarted server surfaces as a failed query, never a crash.
       keepAlive: true,
+      Client: PreparedStatementClient,
     },
   };
 }
