@@ -693,6 +693,34 @@ describe('signals: integrity over HTTP', () => {
         expect(await ids(by)).toEqual(['Voor de hele tafel']);
     });
 
+    it("keeps an entry at its signal's marking readable by the signal's readers, its owner agency included, whoever wrote it", async () => {
+      // AIVD's AMBER+STRICT signal shared with NCTV: NCTV comments, the chair triages (a system
+      // entry by BZK). Neither entry is stricter than the signal, so both belong to it.
+      const signal = await raise(AIVD, { marking: 'AMBER_STRICT', sharedWith: ['NCTV', 'BZK'] });
+      const comment = await http()
+        .post(`/api/signals/${signal.id}/timeline`)
+        .set(as[NCTV]!.auth)
+        .send({ text: 'NCTV ziet dezelfde accounts' });
+      expect(comment.status).toBe(201);
+      const triaged = await http()
+        .post(`/api/signals/${signal.id}/transitions`)
+        .set(as[CHAIR]!.auth)
+        .send({ to: 'triaged', version: signal.version });
+      expect(triaged.status).toBe(200);
+      for (const by of [AIVD, NCTV, CHAIR]) {
+        const entries = await timeline(by, signal.id);
+        expect(entries.map((e) => [e.authorAgency, e.kind, e.text])).toEqual(
+          expect.arrayContaining([
+            ['NCTV', 'comment', 'NCTV ziet dezelfde accounts'],
+            ['BZK', 'system', expect.any(String)],
+          ]),
+        );
+      }
+      // Not shared with the Kiesraad: the signal and every entry on it do not exist there.
+      const kiesraad = await http().get(`/api/signals/${signal.id}/timeline`).set(as[KIESRAAD]!.auth);
+      expect(kiesraad.status).toBe(404);
+    });
+
     it('refuses an entry looser than its signal with a 400 naming marking', async () => {
       const signal = await raise(AIVD, { marking: 'AMBER' });
       const before = await rowCounts(hub);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { redactTimelineEntry, type Signal, type TimelineEntry } from '@verkiezingstafel/domain';
+import { MARKINGS, redactTimelineEntry, type Signal, type TimelineEntry } from '@verkiezingstafel/domain';
 import { DataSource } from 'typeorm';
 import { abilityToSql, type ColumnMap, SqlParams } from '../authorization/ability-sql';
 import type { Requester } from '../common/requester';
@@ -7,10 +7,14 @@ import { UnitOfWork } from '../database/unit-of-work';
 import type { CreateTimelineEntryDto } from './dto/timeline.dto';
 import { audienceOf, SignalsService } from './signals.service';
 
-/** Entries are judged on their own marking with the author's agency as originator. */
+/** `redactTimelineEntry`'s `isJudgedOnItsOwn` in SQL: the entry's marking is stricter than its signal's. */
+const RANK = (column: string) => `array_position(ARRAY[${MARKINGS.map((m) => `'${m}'`).join(', ')}]::text[], ${column})`;
+const OWN = `${RANK('t.marking')} > ${RANK('s.marking')}`;
+
+/** A stricter entry is judged on its own marking with its author's agency as originator; any other as its signal. */
 const TIMELINE_COLUMNS: ColumnMap = {
-  ownerAgency: { sql: 't.author_agency' },
-  marking: { sql: 't.marking' },
+  ownerAgency: { sql: `(CASE WHEN ${OWN} THEN t.author_agency ELSE s.owner_agency END)` },
+  marking: { sql: `(CASE WHEN ${OWN} THEN t.marking ELSE s.marking END)` },
   classification: { sql: 's.classification' },
   sharedWith: { sql: 's.shared_with', array: true },
   recipients: { sql: 's.recipients', array: true, type: 'uuid' },
@@ -75,7 +79,7 @@ export class TimelineService {
 
   async add(requester: Requester, signalId: string, input: CreateTimelineEntryDto): Promise<RedactedTimelineEntry> {
     return this.unitOfWork.run(requester, async (tx, journal) => {
-      const signal: Signal = await this.signals.findReadable(tx, requester, signalId);
+      const signal: Signal = await this.signals.findReadable(tx, requester, signalId, 'share');
       this.signals.assertMayComment(requester, signal);
       const marking = input.marking ?? signal.marking;
       this.signals.assertEntryMarking(signal, marking);

@@ -367,6 +367,37 @@ describe.each(PROFILES.map((actor) => [actor.label, actor] as const))('%s', (_la
       });
     },
   );
+
+  // An entry at its signal's marking is part of the signal: it has exactly the signal's readers
+  // (its owner agency first), whichever agency wrote it (rule 7 filters only stricter entries).
+  it("reads an entry at its signal's marking exactly where it reads the signal, whoever wrote it", () => {
+    const ability = abilityOf(actor);
+    const actual: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    for (const record of RECORDS) {
+      const { leadAgency: _lead, ...signal } = record;
+      for (const author of ['AIVD', 'NCTV', 'GM0363', 'EC']) {
+        const name = `${recordLabel(record)} author=${author}`;
+        const [content] = contentAccess(actor, signal);
+        want[name] = content ? 'text' : has(actor, 'admin') ? 'metadata' : 'hidden';
+        const entry: TimelineEntry = {
+          id: 't-2',
+          signalId: 'sig-1',
+          kind: 'comment',
+          text: 'Same accounts seen elsewhere',
+          marking: record.marking,
+          authorId: 'u-author',
+          authorName: 'Author',
+          authorAgency: author,
+          data: null,
+          createdAt: '2025-10-21T10:00:00.000Z',
+        };
+        const redacted = redactTimelineEntry(ability, entry, signal);
+        actual[name] = redacted === null ? 'hidden' : redacted.text === entry.text ? 'text' : 'metadata';
+      }
+    }
+    expect(actual).toEqual(want);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

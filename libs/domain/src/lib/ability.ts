@@ -8,7 +8,7 @@ import {
 } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { type AgencyRef, isCoreTableAgency } from './agency';
-import type { Classification, Marking } from './marking';
+import { type Classification, type Marking, markingRank } from './marking';
 import {
   type RedactedSignal,
   type Signal,
@@ -294,18 +294,29 @@ export function redactSignal(ability: AppAbility, signal: Signal): RedactedSigna
 const TIMELINE_FIELDS = ['id', 'signalId', 'kind', 'text', 'marking', 'authorId', 'authorName', 'authorAgency', 'data', 'createdAt'];
 
 /**
- * A timeline entry as this actor may see it, or null. The entry is judged on its own marking
- * (with its author's agency as originator) within the audience of its signal.
+ * Whether a timeline entry is judged on its own (visibility.md rule 7): only when its marking
+ * is stricter than its signal's. An entry at the signal's marking is part of the signal and
+ * has the signal's readers, its owner agency first among them.
+ */
+export function isJudgedOnItsOwn(entry: { marking: Marking }, signal: { marking: Marking }): boolean {
+  return markingRank(entry.marking) > markingRank(signal.marking);
+}
+
+/**
+ * A timeline entry as this actor may see it, or null. A stricter entry is judged on its own
+ * marking, with its author's agency as originator, within the audience of its signal; any
+ * other entry exactly as its signal.
  */
 export function redactTimelineEntry<T extends { id: string; marking: Marking; authorAgency: string }>(
   ability: AppAbility,
   entry: T,
   signal: MarkedRecord,
 ): (Partial<T> & { id: string }) | null {
+  const own = isJudgedOnItsOwn(entry, signal);
   const record = timelineEntrySubject({
     ...entry,
-    ownerAgency: entry.authorAgency,
-    marking: entry.marking,
+    ownerAgency: own ? entry.authorAgency : signal.ownerAgency,
+    marking: own ? entry.marking : signal.marking,
     classification: signal.classification,
     sharedWith: signal.sharedWith,
     recipients: signal.recipients,
