@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { waitUntil } from './support/realtime-harness';
 import { connectSocket } from './support/sockets';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -55,6 +57,48 @@ describe('realtime channel', () => {
     const revoked = await amsterdam.waitFor((r) => r.event === 'signal.revoked');
     expect(revoked.payload.data).toEqual({ id: created.body.id });
     amsterdam.close();
+  });
+
+  it('never sends a comment to a reader that a tightening committed just before it took the signal from', async () => {
+    const nctv = await hub.login('liaison@nctv.demo');
+    const chairToken = await hub.login('voorzitter@bzk.demo');
+    const [{ id: chairId }] = (await hub.db.query(`SELECT id FROM users WHERE email = 'voorzitter@bzk.demo'`)) as { id: string }[];
+    const created = await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: 'Gecoördineerde accounts', description: 'x', category: 'disinformation', severity: 'high', marking: 'AMBER', affectedMunicipalities: ['GM0363'] });
+    expect(created.status).toBe(201);
+    const amsterdam = await connectSocket(hub.url, await hub.login('ambtenaar@amsterdam.demo'));
+    const chair = await connectSocket(hub.url, chairToken);
+    await amsterdam.waitFor((r) => r.event === 'ready');
+    await chair.waitFor((r) => r.event === 'ready');
+
+    // Hold the journal lock: the tightening updates the row, then waits to write its events;
+    // the comment is started while the tightening has not committed yet.
+    const locker = new Client({ connectionString: hub.databaseUrl });
+    await locker.connect();
+    const waiting = async () =>
+      Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [locker.processID])) as { n: number }[])[0]!.n);
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT pg_advisory_xact_lock(727002)');
+      const tighten = Promise.resolve(hub.http().patch(`/api/signals/${created.body.id}`).set('Authorization', `Bearer ${nctv}`).send({ version: 1, marking: 'RED', recipients: [chairId] }));
+      expect(await waitUntil(async () => (await waiting()) >= 1)).toBe(true);
+      const comment = Promise.resolve(hub.http().post(`/api/signals/${created.body.id}/timeline`).set('Authorization', `Bearer ${nctv}`).send({ text: 'Namen van de betrokken ambtenaren' }));
+      expect(await waitUntil(async () => (await waiting()) >= 2)).toBe(true);
+      await locker.query('COMMIT');
+      expect((await tighten).status).toBe(200);
+      expect((await comment).status).toBe(201);
+    } finally {
+      await locker.end();
+    }
+
+    // The comment is on a RED signal now: the chair (named) gets it, Amsterdam only the revocation.
+    await chair.waitFor((r) => r.event === 'timeline.added' && (r.payload.data as { signalId: string }).signalId === created.body.id);
+    await amsterdam.waitFor((r) => r.event === 'signal.revoked' && (r.payload.data as { id: string }).id === created.body.id);
+    // A later event for Amsterdam proves that everything before it has been delivered there.
+    const later = await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: 'Daarna', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+    await amsterdam.waitFor((r) => r.event === 'signal.created' && (r.payload.data as { id: string }).id === later.body.id);
+    expect(amsterdam.received.filter((r) => r.event === 'timeline.added' && (r.payload.data as { signalId: string }).signalId === created.body.id)).toEqual([]);
+    amsterdam.close();
+    chair.close();
   });
 
   it('disconnects the sockets of a session at sign-out', async () => {

@@ -57,7 +57,7 @@ export class PlatformReportsService {
 
   async create(requester: Requester, signalId: string, input: CreatePlatformReportDto): Promise<PlatformReport> {
     return this.unitOfWork.run(requester, async (tx, journal) => {
-      const signal = await this.signals.findReadable(tx, requester, signalId);
+      const signal = await this.signals.findReadable(tx, requester, signalId, 'share');
       if (!requester.ability.can('create', 'PlatformReport')) throw forbidden();
       const [{ id }]: { id: string }[] = await tx.query(
         `INSERT INTO platform_reports (signal_id, platform, content_url, ground, reported_at, created_by)
@@ -75,7 +75,7 @@ export class PlatformReportsService {
     return this.unitOfWork.run(requester, async (tx, journal) => {
       const [current] = await this.load(tx, 'id = $1', [id]);
       if (!current) throw notFound('platform report');
-      const signal = await this.signals.findReadable(tx, requester, current.signalId).catch(() => {
+      const signal = await this.signals.findReadable(tx, requester, current.signalId, 'share').catch(() => {
         throw notFound('platform report');
       });
       if (!requester.ability.can('update', 'PlatformReport')) throw forbidden();

@@ -65,7 +65,7 @@ export class MeasuresService {
       throw validationProblem([{ field: 'dueMilestone', message: 'give a due date or a milestone, not both' }]);
     }
     return this.unitOfWork.run(requester, async (tx, journal) => {
-      const signal = await this.signals.findReadable(tx, requester, signalId);
+      const signal = await this.signals.findReadable(tx, requester, signalId, 'share');
       if (!requester.ability.can('add_measure', signalSubject(signal))) {
         throw new ProblemException(403, { code: 'forbidden', detail: 'Measures are set by the chair and the lead agency.' });
       }
@@ -87,7 +87,7 @@ export class MeasuresService {
     return this.unitOfWork.run(requester, async (tx, journal) => {
       const [current] = await this.load(tx, 'm.id = $1', [id]);
       if (!current) throw notFound('measure');
-      const signal = await this.signals.findReadable(tx, requester, current.signalId).catch(() => {
+      const signal = await this.signals.findReadable(tx, requester, current.signalId, 'share').catch(() => {
         throw notFound('measure');
       });
       if (!requester.ability.can('update', measureSubject({ ...current }))) {

@@ -193,10 +193,15 @@ export class SignalsService {
     );
   }
 
-  /** Loads a signal for the requester, or answers 404 as if it did not exist. */
-  async findReadable(tx: Queryable, requester: Requester, id: string, lock = false): Promise<Signal> {
+  /**
+   * Loads a signal for the requester, or answers 404 as if it did not exist. `share` holds the
+   * row until the transaction ends, for writes that carry the signal's audience in their event
+   * (a comment, a measure, a platform report): a marking change cannot commit in between, so
+   * the event is judged by the audience the signal has when the event takes its position.
+   */
+  async findReadable(tx: Queryable, requester: Requester, id: string, lock: 'share' | null = null): Promise<Signal> {
     const rows: SignalRow[] = await tx.query(
-      `SELECT ${SIGNAL_SELECT} FROM signals s WHERE s.id = $1${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT ${SIGNAL_SELECT} FROM signals s WHERE s.id = $1${lock === 'share' ? ' FOR SHARE' : ''}`,
       [id],
     );
     const row = rows[0];
