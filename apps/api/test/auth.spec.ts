@@ -198,6 +198,42 @@ describe('sign-in rate limit', () => {
   });
 });
 
+describe('sign-in rate limit under concurrent attempts', () => {
+  let hub: TestApp;
+  beforeAll(async () => {
+    hub = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_FAILURES_PER_IP: '100' });
+  });
+  afterAll(async () => {
+    await hub.close();
+  });
+
+  it('checks at most five passwords of twenty wrong ones sent at once; the rest are 429 and none slips past', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => hub.http().post('/api/auth/login').send({ email: 'liaison@aivd.demo', password: `wrong-${i}` })),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+    const [{ failures }] = (await hub.db.query(
+      `SELECT count(*)::int AS failures FROM login_attempts WHERE email = 'liaison@aivd.demo' AND NOT succeeded`,
+    )) as { failures: number }[];
+    expect(failures).toBe(5);
+    // The right password is refused too while the account is locked.
+    expect((await hub.http().post('/api/auth/login').send({ email: 'liaison@aivd.demo', password: 'demo' })).status).toBe(429);
+  });
+
+  it('does not count the first step of a two-factor sign-in (password right, code still to come) as a failure', async () => {
+    await hub.db.query(`UPDATE users SET totp_enabled = true, totp_secret = 'x' WHERE email = 'liaison@nctv.demo'`);
+    for (let i = 0; i < 7; i++) {
+      const response = await hub.http().post('/api/auth/login').send({ email: 'liaison@nctv.demo', password: 'demo' });
+      expect(response.body.code).toBe('totp_required');
+    }
+    const [{ attempts }] = (await hub.db.query(
+      `SELECT count(*)::int AS attempts FROM login_attempts WHERE email = 'liaison@nctv.demo'`,
+    )) as { attempts: number }[];
+    expect(attempts).toBe(0);
+  });
+});
+
 describe('two-factor sign-in (TOTP)', () => {
   let hub: TestApp;
   beforeAll(async () => {

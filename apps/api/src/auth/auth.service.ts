@@ -67,7 +67,7 @@ export class AuthService {
 
   async login(input: LoginDto, ip: string, userAgent: string | null): Promise<{ user: SessionUser; token: string }> {
     const email = input.email.trim();
-    await this.throttle.assertAllowed(email, ip);
+    const attempt = await this.throttle.begin(email, ip);
 
     const rows: CredentialRow[] = await this.db.query(
       `SELECT id, password_hash, active, totp_enabled, totp_secret, totp_last_step
@@ -76,26 +76,22 @@ export class AuthService {
     );
     const candidate = rows[0];
     const passwordOk = await verify(candidate?.password_hash ?? (await timingDummy()), input.password).catch(() => false);
-    if (!candidate || !passwordOk || !candidate.active) {
-      await this.throttle.record(email, ip, false);
-      throw invalidCredentials();
-    }
+    // A wrong password, unknown address or deactivated user stays counted as a failure.
+    if (!candidate || !passwordOk || !candidate.active) throw invalidCredentials();
 
     if (candidate.totp_enabled) {
       if (input.code === undefined) {
+        await this.throttle.withdraw(attempt);
         throw new ProblemException(401, {
           code: 'totp_required',
           detail: 'Enter the six-digit code from your authenticator app.',
         });
       }
       const accepted = await this.acceptTotp(candidate.id, candidate.totp_secret, candidate.totp_last_step, input.code);
-      if (!accepted) {
-        await this.throttle.record(email, ip, false);
-        throw invalidCredentials();
-      }
+      if (!accepted) throw invalidCredentials();
     }
 
-    await this.throttle.record(email, ip, true);
+    await this.throttle.succeeded(attempt);
     const token = newSessionToken();
     const maxHours = this.config.sessionMaxHours;
     await this.db.query(
