@@ -345,4 +345,11 @@ describe('production cookie', () => {
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).not.toMatch(/Domain=/);
   });
+
+  it('reads the session only from the __Host- cookie: a plain vt_session (plantable by a sibling host) is ignored', async () => {
+    const response = await hub.http().post('/api/auth/login').send({ email: 'liaison@aivd.demo', password: 'demo' });
+    const token = (response.body as { token: string }).token;
+    expect((await hub.http().get('/api/auth/me').set('Cookie', `__Host-vt_session=${token}`)).status).toBe(200);
+    expect((await hub.http().get('/api/auth/me').set('Cookie', `vt_session=${token}`)).status).toBe(401);
+  });
 });

@@ -33,10 +33,17 @@ export const SESSION_COOKIE_DEV = 'vt_session';
 /** `__Host-` binds the cookie to this origin, Secure and Path=/ (production). */
 export const SESSION_COOKIE_PROD = '__Host-vt_session';
 
-/** The session token of a `Cookie` header, under either cookie name. */
-export function sessionCookie(header: string | undefined): string | null {
+/** The name of the session cookie: `__Host-` in production (HTTPS), plain in development. */
+export function sessionCookieName(production: boolean): string {
+  return production ? SESSION_COOKIE_PROD : SESSION_COOKIE_DEV;
+}
+
+/**
+ * The session token of a `Cookie` header, under this deployment's cookie name only: in
+ * production a plain `vt_session` (which a sibling subdomain could plant) is never read.
+ */
+export function sessionCookie(header: string | undefined, production: boolean): string | null {
   if (typeof header !== 'string' || header === '') return null;
-  const cookies = parseCookies(header);
-  const token = cookies[SESSION_COOKIE_PROD] ?? cookies[SESSION_COOKIE_DEV];
+  const token = parseCookies(header)[sessionCookieName(production)];
   return typeof token === 'string' && token.length > 0 ? token : null;
 }

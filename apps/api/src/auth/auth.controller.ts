@@ -10,8 +10,7 @@ import {
   type AuthContext,
   CurrentAuth,
   Public,
-  SESSION_COOKIE_DEV,
-  SESSION_COOKIE_PROD,
+  sessionCookieName,
 } from './auth.context';
 import { AuthService } from './auth.service';
 import { EmptyDto, LoginDto, TotpCodeDto } from './dto/login.dto';
@@ -89,7 +88,7 @@ export class AuthController {
   }
 
   private cookieName(): string {
-    return this.config.production ? SESSION_COOKIE_PROD : SESSION_COOKIE_DEV;
+    return sessionCookieName(this.config.production);
   }
 
   /** HttpOnly, SameSite=Strict, Path=/; Secure in production (where the name is `__Host-`). */

@@ -1,19 +1,20 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CAN, type CanRequirement } from '../authorization/can.decorator';
 import { ProblemException } from '../common/problem.exception';
 import { requesterFor } from '../common/requester';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ALLOW_DURING_TOTP_ENROLMENT, type AuthenticatedRequest, IS_PUBLIC, sessionCookie } from './auth.context';
 import { AuthService } from './auth.service';
 
 /** Reads the session token from the cookie or an `Authorization: Bearer` header. */
-export function tokenFromRequest(request: Pick<AuthenticatedRequest, 'headers'>): string | null {
+export function tokenFromRequest(request: Pick<AuthenticatedRequest, 'headers'>, production: boolean): string | null {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (match?.[1]) return match[1];
   }
-  return sessionCookie(request.headers.cookie);
+  return sessionCookie(request.headers.cookie, production);
 }
 
 /**
@@ -25,6 +26,7 @@ export class SessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,7 +35,7 @@ export class SessionGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = tokenFromRequest(request);
+    const token = tokenFromRequest(request, this.config.production);
     const auth = token === null ? null : await this.auth.authenticate(token);
     if (!auth) {
       throw new ProblemException(401, {

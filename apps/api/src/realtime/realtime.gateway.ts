@@ -158,7 +158,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       throw socketError('origin_not_allowed', `Origin ${origin} is not allowed`);
     }
     const auth = socket.handshake.auth as SocketHandshakeAuth;
-    const token = typeof auth.token === 'string' ? auth.token : sessionCookie(socket.handshake.headers.cookie);
+    const token = typeof auth.token === 'string' ? auth.token : sessionCookie(socket.handshake.headers.cookie, this.config.production);
     const context = token === null ? null : await this.auth.authenticate(token);
     if (!context) throw socketError('unauthenticated', 'Sign in first');
     if (context.user.totpEnrolmentRequired) throw socketError('totp_enrolment_required', 'Enrol two-factor sign-in first');
