@@ -101,6 +101,25 @@ describe('realtime channel', () => {
     chair.close();
   });
 
+  it('asks a board to reload instead of replaying when its user\'s permissions changed while it was away', async () => {
+    const token = await hub.login('liaison@ncsc.demo');
+    const first = await connectSocket(hub.url, token);
+    const ready = await first.waitFor((r) => r.event === 'ready');
+    first.close();
+    const nctv = await hub.login('liaison@nctv.demo');
+    await hub.http().post('/api/signals').set('Authorization', `Bearer ${nctv}`).send({ electionId, title: 'Terwijl NCSC weg was', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+    await hub.db.query(`UPDATE users SET clearance = 'NONE' WHERE email = 'liaison@ncsc.demo'`);
+    try {
+      const again = await connectSocket(hub.url, token, { after: ready.payload.position as number });
+      const resync = await again.waitFor((r) => r.event === 'resync');
+      expect(resync.payload).toMatchObject({ reason: 'permissions_changed' });
+      expect(again.received.filter((r) => r.event.startsWith('signal.'))).toEqual([]);
+      again.close();
+    } finally {
+      await hub.db.query(`UPDATE users SET clearance = 'DEP_V' WHERE email = 'liaison@ncsc.demo'`);
+    }
+  });
+
   it('disconnects the sockets of a session at sign-out', async () => {
     const token = await hub.login('liaison@kiesraad.demo');
     const socket = await connectSocket(hub.url, token);

@@ -200,8 +200,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
             socket.emit('resync', { reason: 'retention', position: through });
             return;
           }
+          const missed = await this.tail.read(after, through);
+          // The user's permissions changed while away: what the board holds was judged by the
+          // old ones, and a replay cannot take back what they no longer admit. Reload instead.
+          if (missed.some((event) => event.type === 'user.changed' && (event.data as { userId?: unknown }).userId === socket.data.user.id)) {
+            this.joinRooms(socket);
+            socket.emit('resync', { reason: 'permissions_changed', position: through });
+            return;
+          }
           const ability = defineAbilityFor(actorOf(socket.data.user));
-          for (const event of await this.tail.read(after, through)) {
+          for (const event of missed) {
             if (!isContentEvent(event.type)) continue;
             const message = clientMessageFor(ability, { type: event.type, data: event.data } as ContentEvent);
             if (message) socket.emit(message.type, this.envelope(event, message));
