@@ -184,9 +184,10 @@ function expected(actor: Actor, record: SignalRecord): Expected {
     create: clearanceOk && (liaison || chair || municipalMayCreate),
     update: clearanceOk && acting && (owner || (liaison && lead)),
     loosen: clearanceOk && acting && owner,
-    transition_chair: chair,
-    transition_work: chair || (acting && (owner || lead)),
-    add_measure: chair || (acting && lead),
+    // DEP_V needs the clearance for every action, also where an admin's metadata read shows the record.
+    transition_chair: clearanceOk && chair,
+    transition_work: clearanceOk && (chair || (acting && (owner || lead))),
+    add_measure: clearanceOk && (chair || (acting && lead)),
   };
   let reason: string;
   if (content) reason = fields.has('source') ? `content + source (${why})` : `content, no source (${why})`;
@@ -209,6 +210,7 @@ const municipalRotterdam = profile('municipal GM0599 (DEP_V)', 'u-gm0599', 'GM05
 const observerEC = profile('observer EC (no clearance)', 'u-observer-ec', 'EC', 'external', ['observer'], 'NONE');
 const adminBZK = profile('admin BZK (no clearance)', 'u-admin-bzk', 'BZK', 'core', ['admin'], 'NONE');
 const adminLiaisonNCSC = profile('admin+liaison NCSC (no clearance)', 'u-admin-ncsc', 'NCSC', 'core', ['admin', 'liaison'], 'NONE');
+const adminChairBZK = profile('admin+chair BZK (no clearance)', 'u-admin-chair-bzk', 'BZK', 'core', ['admin', 'chair'], 'NONE');
 
 const PROFILES: Profile[] = [
   chairBZK,
@@ -221,6 +223,7 @@ const PROFILES: Profile[] = [
   observerEC,
   adminBZK,
   adminLiaisonNCSC,
+  adminChairBZK,
 ];
 
 const OWNERS = ['AIVD', 'BZK', 'GM0363'];

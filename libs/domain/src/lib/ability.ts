@@ -164,7 +164,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
 
   // Departementaal Vertrouwelijk: the clearance is needed on top of whatever TLP admits.
   if (actor.clearance !== 'DEP_V') {
-    for (const action of ['read', 'create', 'update', 'comment', 'loosen'] as const) {
+    // Every action on such a signal, so that no other route (an administrator's metadata read)
+    // lends an uncleared user a way to triage it, move it or set a measure on it.
+    for (const action of ['read', 'create', 'update', 'comment', 'loosen', 'transition_chair', 'transition_work', 'add_measure'] as const) {
       cannot(action, 'Signal', { classification: 'DEP_V' });
       cannot(action, 'TimelineEntry', { classification: 'DEP_V' });
     }
