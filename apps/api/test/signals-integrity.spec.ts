@@ -325,6 +325,38 @@ describe('signals: integrity over HTTP', () => {
       expect(after.outbox_events - before.outbox_events).toBe(1);
     });
 
+    it('commits the stored answer with the change: when recording it fails, nothing is written and the retry creates the signal once', async () => {
+      // The database refuses, once, to mark the key done (as a connection lost at that moment);
+      // a sequence counts the refusals, as it is not rolled back with the refused transaction.
+      await hub.db.query(`CREATE SEQUENCE refused_done_once`);
+      await hub.db.query(`
+        CREATE OR REPLACE FUNCTION refuse_done_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.state = 'done' AND NEW.key = 'atomair-1' AND nextval('refused_done_once') = 1 THEN
+            RAISE EXCEPTION 'connection lost' USING ERRCODE = '57P03';
+          END IF;
+          RETURN NEW;
+        END $$`);
+      await hub.db.query(`CREATE TRIGGER refuse_done_once BEFORE UPDATE ON idempotency_keys FOR EACH ROW EXECUTE FUNCTION refuse_done_once()`);
+      try {
+        const body = signalBody({ title: 'Atomair met zijn antwoord' });
+        const send = () => http().post('/api/signals').set(as[AIVD]!.auth).set('Idempotency-Key', 'atomair-1').send(body);
+        const failed = await send();
+        expect(failed.status).toBe(503);
+        expect(await signalsFromDb(hub, `title = 'Atomair met zijn antwoord'`)).toHaveLength(0);
+        const retry = await send();
+        expect(retry.status).toBe(201);
+        const again = await send();
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect(again.body).toEqual(retry.body);
+        expect(await signalsFromDb(hub, `title = 'Atomair met zijn antwoord'`)).toHaveLength(1);
+      } finally {
+        await hub.db.query(`DROP TRIGGER refuse_done_once ON idempotency_keys`);
+        await hub.db.query(`DROP FUNCTION refuse_done_once()`);
+        await hub.db.query(`DROP SEQUENCE refused_done_once`);
+      }
+    });
+
     it('replays a transition instead of applying it twice', async () => {
       const signal = await raise(AIVD);
       const send = () =>

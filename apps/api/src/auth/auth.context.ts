@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 import type { SessionUser } from '@verkiezingstafel/domain';
 import { parse as parseCookies } from 'cookie';
 import type { FastifyRequest } from 'fastify';
+import type { IdempotencyClaim } from '../common/idempotency.interceptor';
 
 /** Who is asking: the session and its user, resolved once per request by the session guard. */
 export interface AuthContext {
@@ -13,6 +14,8 @@ export interface AuthContext {
 
 export interface AuthenticatedRequest extends FastifyRequest {
   auth?: AuthContext;
+  /** The Idempotency-Key this request holds, if it sent one (POST). */
+  idempotency?: IdempotencyClaim;
 }
 
 export const IS_PUBLIC = 'vt:public';

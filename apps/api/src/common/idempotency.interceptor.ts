@@ -24,6 +24,31 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * A key this request holds. The unit of work records the response in the same transaction as
+ * the change it answers (`stored` then turns true), so a change never commits without its
+ * answer, and a retry can never make a second one.
+ */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  status: number;
+  stored: boolean;
+}
+
+/** Records the answer of a claimed key (inside the caller's transaction, or on its own). */
+export async function storeIdempotentResponse(
+  db: Pick<DataSource, 'query'>,
+  claim: IdempotencyClaim,
+  body: unknown,
+): Promise<void> {
+  await db.query(
+    `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb
+      WHERE user_id = $1 AND key = $2 AND state = 'in_flight'`,
+    [claim.userId, claim.key, claim.status, JSON.stringify(body ?? null)],
+  );
+}
+
 interface KeyRow {
   request_hash: string;
   state: 'in_flight' | 'done';
@@ -69,16 +94,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
           response.header('Idempotent-Replayed', 'true');
           return of(stored.body);
         }
+        const claim: IdempotencyClaim = { userId, key, status, stored: false };
+        request.idempotency = claim;
         return next.handle().pipe(
-          concatMap((body: unknown) =>
-            from(
-              this.db.query(
-                `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4::jsonb
-                  WHERE user_id = $1 AND key = $2`,
-                [userId, key, status, JSON.stringify(body ?? null)],
-              ),
-            ).pipe(switchMap(() => of(body))),
-          ),
+          // A change that ran in a unit of work stored its answer with it; others store it now.
+          concatMap((body: unknown) => (claim.stored ? of(body) : from(storeIdempotentResponse(this.db, claim, body)).pipe(switchMap(() => of(body))))),
           catchError((error: unknown) =>
             from(this.db.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_flight'`, [userId, key])).pipe(
               switchMap(() => {

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { type Actor, type AppAbility, defineAbilityFor, type SessionUser } from '@verkiezingstafel/domain';
 import type { AuthenticatedRequest } from '../auth/auth.context';
+import type { IdempotencyClaim } from './idempotency.interceptor';
 
 /** Who makes a request, with the ability of libs/domain and what the audit trail records. */
 export interface Requester {
@@ -9,6 +10,8 @@ export interface Requester {
   ability: AppAbility;
   ip: string | null;
   requestId: string | null;
+  /** The request's Idempotency-Key: its answer is stored in the transaction of the change. */
+  idempotency: IdempotencyClaim | null;
 }
 
 /** Enough for every signed-in user of a busy table; the oldest is dropped first. */
@@ -30,14 +33,19 @@ export function abilityOf(actor: Actor): AppAbility {
   return ability;
 }
 
-export function requesterFor(user: SessionUser, ip: string | null = null, requestId: string | null = null): Requester {
+export function requesterFor(
+  user: SessionUser,
+  ip: string | null = null,
+  requestId: string | null = null,
+  idempotency: IdempotencyClaim | null = null,
+): Requester {
   const actor: Actor = { id: user.id, agency: user.agency, roles: user.roles, clearance: user.clearance };
-  return { user, actor, ability: abilityOf(actor), ip, requestId };
+  return { user, actor, ability: abilityOf(actor), ip, requestId, idempotency };
 }
 
 export const CurrentRequester = createParamDecorator((_: unknown, ctx: ExecutionContext): Requester => {
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest & { id?: unknown }>();
   if (!request.auth) throw new Error('CurrentRequester used on a public route');
   const requestId = typeof request.id === 'string' ? request.id : null;
-  return requesterFor(request.auth.user, request.ip ?? null, requestId);
+  return requesterFor(request.auth.user, request.ip ?? null, requestId, request.idempotency ?? null);
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainEventMap, ServiceEventType } from '@verkiezingstafel/domain';
 import { DataSource, type EntityManager } from 'typeorm';
+import { storeIdempotentResponse } from '../common/idempotency.interceptor';
 import type { Requester } from '../common/requester';
 
 export interface AuditEntry {
@@ -62,10 +63,13 @@ export async function writeAudit(
 export class UnitOfWork {
   constructor(private readonly db: DataSource) {}
 
-  run<T>(requester: Requester | null, work: (tx: EntityManager, journal: Journal) => Promise<T>): Promise<T> {
-    return this.db.transaction('READ COMMITTED', async (tx) => {
+  async run<T>(requester: Requester | null, work: (tx: EntityManager, journal: Journal) => Promise<T>): Promise<T> {
+    const claim = requester?.idempotency?.stored === false ? requester.idempotency : null;
+    const result = await this.db.transaction('READ COMMITTED', async (tx) => {
       const journal = new Journal();
-      const result = await work(tx, journal);
+      const answer = await work(tx, journal);
+      // The answer of an Idempotency-Key commits with the change, or neither does.
+      if (claim) await storeIdempotentResponse(tx, claim, answer);
       await writeAudit(tx, requester, journal.audits);
       for (const event of journal.events) {
         await tx.query(`INSERT INTO outbox_events (position, type, data) VALUES (0, $1, $2::jsonb)`, [
@@ -73,7 +77,9 @@ export class UnitOfWork {
           JSON.stringify(event.data),
         ]);
       }
-      return result;
+      return answer;
     });
+    if (claim) claim.stored = true;
+    return result;
   }
 }
