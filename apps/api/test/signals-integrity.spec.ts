@@ -982,6 +982,34 @@ describe('signals: integrity over HTTP', () => {
     });
   });
 
+  describe("a municipality's own signals", () => {
+    it('are about itself only: raising or editing one to name another municipality is refused, nothing changes', async () => {
+      const before = await rowCounts(hub);
+      const other = await http()
+        .post('/api/signals')
+        .set(as[AMSTERDAM]!.auth)
+        .send(signalBody({ affectedMunicipalities: ['GM0599'] }));
+      expect(other.status).toBe(403);
+      expect(await rowCounts(hub)).toEqual(before);
+
+      const own = await raise(AMSTERDAM, { affectedMunicipalities: ['GM0363'] });
+      const widened = await http()
+        .patch(`/api/signals/${own.id}`)
+        .set(as[AMSTERDAM]!.auth)
+        .send({ version: own.version, affectedMunicipalities: ['GM0363', 'GM0599'] });
+      expect(widened.status).toBe(403);
+      expect(widened.body.detail).toMatch(/names only itself/);
+      const [stored] = await signalsFromDb(hub, 'id = $1', [own.id]);
+      expect(stored).toMatchObject({ affectedMunicipalities: ['GM0363'], version: own.version });
+
+      const edited = await http()
+        .patch(`/api/signals/${own.id}`)
+        .set(as[AMSTERDAM]!.auth)
+        .send({ version: own.version, description: 'Aangevuld door de gemeente' });
+      expect(edited.status).toBe(200);
+    });
+  });
+
   describe('input limits and references', () => {
     it.each([
       ['title', 200],

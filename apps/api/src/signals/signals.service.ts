@@ -322,7 +322,13 @@ export class SignalsService {
         });
       }
       if (!requester.ability.can('update', signalSubject(next))) {
-        throw new ProblemException(403, { code: 'forbidden', detail: 'This change needs the DEP_V clearance.' });
+        throw new ProblemException(403, {
+          code: 'forbidden',
+          detail:
+            next.classification === 'DEP_V' && requester.user.clearance !== 'DEP_V'
+              ? 'This change needs the DEP_V clearance.'
+              : 'A municipality names only itself as affected by its signals.',
+        });
       }
       await this.assertReferencesExist(tx, next, false);
 

@@ -182,7 +182,11 @@ function expected(actor: Actor, record: SignalRecord): Expected {
     read: content || admin,
     comment: content,
     create: clearanceOk && (liaison || chair || municipalMayCreate),
-    update: clearanceOk && acting && (owner || (liaison && lead)),
+    // A municipality (without a table role) edits its own signals only while they name itself alone.
+    update:
+      clearanceOk &&
+      acting &&
+      ((owner && (liaison || chair || affected.length === 0 || (affected.length === 1 && affected[0] === code))) || (liaison && lead)),
     loosen: clearanceOk && acting && owner,
     // DEP_V needs the clearance for every action, also where an admin's metadata read shows the record.
     transition_chair: clearanceOk && chair,
@@ -231,7 +235,7 @@ const LEADS: (string | null)[] = [null, 'NCTV'];
 const SHARED_WITH: string[][] = [[], ['GM0599'], ['EC', 'NCTV']];
 /** Named recipients: none, or a BZK liaison (not the chair, of the same agency: naming is per user). */
 const RECIPIENTS: string[][] = [[], [liaisonBZK.id]];
-const AFFECTED: string[][] = [[], ['GM0363']];
+const AFFECTED: string[][] = [[], ['GM0363'], ['GM0599']];
 
 const list = (items: readonly string[]) => `[${items.join(',')}]`;
 

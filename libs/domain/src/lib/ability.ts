@@ -137,8 +137,14 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('create', 'Signal', { affectedMunicipalities: { $all: [agency], $size: 1 } });
       can('create', 'TimelineEntry');
     }
-    // Content: the owner agency's users and the lead agency's liaisons.
-    can('update', 'Signal', { ownerAgency: agency });
+    // Content: the owner agency's users and the lead agency's liaisons. A municipality's own
+    // signals stay about itself when edited, as when they were raised.
+    if (has('liaison') || has('chair')) {
+      can('update', 'Signal', { ownerAgency: agency });
+    } else {
+      can('update', 'Signal', { ownerAgency: agency, affectedMunicipalities: { $size: 0 } });
+      can('update', 'Signal', { ownerAgency: agency, affectedMunicipalities: { $all: [agency], $size: 1 } });
+    }
     if (has('liaison')) can('update', 'Signal', { leadAgency: agency });
     can('loosen', 'Signal', { ownerAgency: agency });
     // Working states: owner or lead agency, and the chair.

@@ -15,6 +15,7 @@ import {
   type Agency,
   type Classification,
   type Marking,
+  isStricterOrEqual,
   MARKINGS,
   PLATFORMS,
   type Platform,
@@ -23,8 +24,11 @@ import {
   SIGNAL_CATEGORIES,
   type Severity,
   type SignalCategory,
+  type SignalRecord,
+  signalSubject,
 } from '@verkiezingstafel/domain';
 import { ApiError } from '../../core/api/api-error';
+import { injectAbility } from '../../core/auth/ability';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import type { MessageKey } from '../../core/i18n/messages.nl';
@@ -155,12 +159,12 @@ export class SignalFormPageComponent {
   /** The election a new signal is raised in: the one the board shows. */
   protected readonly election = this.board.election;
   private readonly user = inject(AuthService).user;
+  private readonly ability = injectAbility();
   private readonly summary = viewChild(ErrorSummaryComponent);
   private readonly dialog = viewChild<ElementRef<HTMLDialogElement>>('conflictDialog');
 
   protected readonly categories = SIGNAL_CATEGORIES;
   protected readonly severities = SEVERITIES;
-  protected readonly markings = MARKINGS;
   protected readonly platforms = PLATFORMS;
   protected readonly categoryKey = CATEGORY_KEY;
   protected readonly severityKey = SEVERITY_KEY;
@@ -168,7 +172,7 @@ export class SignalFormPageComponent {
 
   protected draft: Draft = emptyDraft();
   /** The version the edit started from, and the record as it was then. */
-  private base: RedactedSignal | null = null;
+  private readonly base = signal<RedactedSignal | null>(null);
   protected readonly agencies = signal<Agency[]>([]);
   protected readonly directory = signal<DirectoryEntry[]>([]);
   protected readonly errors = signal<Record<string, string>>({});
@@ -179,14 +183,48 @@ export class SignalFormPageComponent {
   protected readonly loaded = signal(false);
 
   protected readonly editing = computed(() => this.id() !== undefined);
-  protected readonly cleared = computed(() => this.user()?.clearance === 'DEP_V');
-  protected readonly municipal = computed(() => this.user()?.agency.type === 'municipality');
+  /**
+   * What the form offers is what the ability of libs/domain admits for the record it would
+   * write: raised by the user's agency, or the signal being edited. The API decides again.
+   */
+  private mayWrite(changes: Partial<SignalRecord>): boolean {
+    const base = this.base();
+    return this.ability.can(
+      this.editing() ? 'update' : 'create',
+      signalSubject({
+        ownerAgency: base?.ownerAgency ?? this.user()?.agency.code ?? '',
+        leadAgency: base?.leadAgency ?? null,
+        marking: base?.marking ?? 'GREEN',
+        classification: base?.classification ?? 'NONE',
+        sharedWith: [...(base?.sharedWith ?? [])],
+        recipients: [...(base?.recipients ?? [])],
+        affectedMunicipalities: [...(changes.affectedMunicipalities ?? [])],
+        ...(changes.classification ? { classification: changes.classification } : {}),
+      }),
+    );
+  }
+  /** DEP_V is offered to whom the ability lets write a DEP_V signal (the clearance). */
+  protected readonly cleared = computed(() => this.mayWrite({ classification: 'DEP_V' }));
   protected readonly tableAgencies = computed(() => this.agencies().filter((a) => a.type !== 'municipality'));
-  protected readonly municipalities = computed(() => {
-    const all = this.agencies().filter((a) => a.type === 'municipality');
-    const own = this.user()?.agency.code;
-    // A municipality raises signals about itself only (visibility.md).
-    return this.municipal() ? all.filter((a) => a.code === own) : all;
+  /** The municipalities this user may name as affected (a municipality: itself only). */
+  protected readonly municipalities = computed(() =>
+    this.agencies().filter((a) => a.type === 'municipality' && this.mayWrite({ affectedMunicipalities: [a.code] })),
+  );
+  /** Every marking on a new signal; on an edit, looser ones only where the ability lets loosen (the owner). */
+  protected readonly markings = computed(() => {
+    const base = this.base();
+    if (!base?.marking || !this.editing()) return MARKINGS;
+    const record = {
+      ownerAgency: base.ownerAgency ?? '',
+      leadAgency: base.leadAgency ?? null,
+      marking: base.marking,
+      classification: base.classification ?? 'NONE',
+      sharedWith: [...(base.sharedWith ?? [])],
+      recipients: [...(base.recipients ?? [])],
+      affectedMunicipalities: [...(base.affectedMunicipalities ?? [])],
+    };
+    if (this.ability.can('loosen', signalSubject(record))) return MARKINGS;
+    return MARKINGS.filter((marking) => isStricterOrEqual(marking, base.marking!));
   });
 
   constructor() {
@@ -203,7 +241,7 @@ export class SignalFormPageComponent {
       }
       void this.api.get(id).then(
         (signal) => {
-          this.base = signal;
+          this.base.set(signal);
           this.draft = draftOf(signal);
           this.loaded.set(true);
         },
@@ -235,8 +273,9 @@ export class SignalFormPageComponent {
     try {
       const id = this.id();
       let saved: RedactedSignal;
-      if (id !== undefined && this.base) {
-        saved = await this.api.update(id, this.base.version ?? 0, this.changes(input, this.base));
+      const base = this.base();
+      if (id !== undefined && base) {
+        saved = await this.api.update(id, base.version ?? 0, this.changes(input, base));
       } else {
         const electionId = this.board.electionId() ?? (await this.firstElectionId());
         saved = await this.api.create(electionId, input);
@@ -253,7 +292,7 @@ export class SignalFormPageComponent {
   protected takeTheirs(): void {
     const current = this.conflict();
     if (current) {
-      this.base = current;
+      this.base.set(current);
       this.draft = draftOf(current);
     }
     this.closeConflict();
@@ -262,7 +301,7 @@ export class SignalFormPageComponent {
   /** Conflict dialog: keep typing over the newest version; the next save applies to it. */
   protected keepMine(): void {
     const current = this.conflict();
-    if (current) this.base = current;
+    if (current) this.base.set(current);
     this.closeConflict();
   }
 
