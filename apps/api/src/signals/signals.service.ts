@@ -7,6 +7,7 @@ import {
   type Clearance,
   defineAbilityFor,
   type FieldError,
+  isAuditedOnRead,
   isStricterOrEqual,
   loosensAudience,
   readableSignalFields,
@@ -42,11 +43,6 @@ export interface SignalStats {
 }
 
 type Queryable = Pick<EntityManager, 'query'>;
-
-/** Reads of these are written to the audit trail (visibility.md). */
-export function isSensitive(record: Pick<Signal, 'marking' | 'classification'>): boolean {
-  return record.marking === 'AMBER_STRICT' || record.marking === 'RED' || record.classification === 'DEP_V';
-}
 
 export function audienceOf(signal: Signal): MarkedRecord {
   return {
@@ -130,7 +126,7 @@ export class SignalsService {
       const redacted = redactSignal(requester.ability, signal);
       if (!redacted) continue;
       items.push(redacted);
-      if (isSensitive(signal)) sensitive.push(signal);
+      if (isAuditedOnRead(signal)) sensitive.push(signal);
     }
     await this.auditReads(requester, sensitive, 'list');
     const last = rows[Math.min(rows.length, limit) - 1];
@@ -184,7 +180,7 @@ export class SignalsService {
     await writeAudit(
       this.db,
       requester,
-      signals.filter(isSensitive).map((signal) => ({
+      signals.filter(isAuditedOnRead).map((signal) => ({
         action: 'signal.read',
         entityType: 'signal',
         entityId: signal.id,

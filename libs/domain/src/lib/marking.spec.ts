@@ -1,4 +1,4 @@
-import { type Audience, isStateSecretClassification, loosensAudience, type Marking } from './marking';
+import { type Audience, isAuditedOnRead, isStateSecretClassification, loosensAudience, type Marking } from './marking';
 
 function audience(marking: Marking, extra: Partial<Omit<Audience, 'marking'>> = {}): Audience {
   return {
@@ -12,6 +12,15 @@ function audience(marking: Marking, extra: Partial<Omit<Audience, 'marking'>> = 
 
 /** Loosest first, restated from TLP 2.0 (not taken from marking.ts). */
 const ORDER: Marking[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+
+describe('isAuditedOnRead', () => {
+  it.each(ORDER.flatMap((marking) => (['NONE', 'DEP_V'] as const).map((classification) => [marking, classification] as const)))(
+    'a read of a %s/%s record is audited exactly when it is AMBER+STRICT, RED or DEP_V',
+    (marking, classification) => {
+      expect(isAuditedOnRead({ marking, classification })).toBe(marking === 'AMBER_STRICT' || marking === 'RED' || classification === 'DEP_V');
+    },
+  );
+});
 
 describe('loosensAudience', () => {
   const pairs = ORDER.flatMap((from, i) => ORDER.map((to, j) => [from, to, j < i] as const));

@@ -25,6 +25,11 @@ export function isStateSecretClassification(value: unknown): boolean {
   );
 }
 
+/** Every read of a record marked AMBER+STRICT or RED, or classified DEP_V, is written to the audit trail. */
+export function isAuditedOnRead(record: { marking: Marking; classification: Classification }): boolean {
+  return record.marking === 'AMBER_STRICT' || record.marking === 'RED' || record.classification === 'DEP_V';
+}
+
 export function markingRank(marking: Marking): number {
   return MARKINGS.indexOf(marking);
 }
