@@ -70,12 +70,12 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  registerJsonBody(fastify);
-
+  // First, so that every answer carries them, also one refused while reading the request.
   fastify.addHook('onRequest', (request, reply, done) => {
     stamp(request, reply);
     done();
   });
+  registerJsonBody(fastify);
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);

@@ -81,6 +81,37 @@ describe('the HTTP contract', () => {
     expect(response.body).toMatchObject({ status: 413, code: 'body_too_large', errors: [{ field: 'body' }] });
   });
 
+  it('refuses a body that is not JSON with 415 naming Content-Type, and a compressed one naming Content-Encoding', async () => {
+    const cases = [
+      { headers: { 'Content-Type': 'text/plain' }, status: 415, field: 'Content-Type' },
+      { headers: { 'Content-Type': 'application/json; charset=latin1' }, status: 415, field: 'Content-Type' },
+      { headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, status: 415, field: 'Content-Encoding' },
+    ];
+    for (const { headers, status, field } of cases) {
+      const response = await hub.http().post('/api/auth/login').set(headers).send('{"email":"a@b.c","password":"x"}');
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
+      // Refused before any route ran, it still carries the headers of every answer.
+      expect(response.headers['x-request-id']).toMatch(/^[\w.-]+$/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['cache-control']).toBe('no-store');
+    }
+    // +json media types are JSON; an empty JSON body is an empty object (here: fields missing).
+    const vendor = await hub.http().post('/api/auth/login').set('Content-Type', 'application/vnd.api+json').send('{"email":"liaison@aivd.demo","password":"demo"}');
+    expect(vendor.status).toBe(200);
+    const empty = await hub.http().post('/api/auth/login').set('Content-Type', 'application/json').send('');
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['email', 'password']));
+  });
+
+  it('answers a path that is not valid percent-encoding with a 400 problem naming the path', async () => {
+    const response = await hub.http().get('/api/signals/%zz').set('Authorization', `Bearer ${token}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors).toEqual([expect.objectContaining({ field: 'path' })]);
+  });
+
   it('answers an unknown API path with a 404 problem', async () => {
     const response = await hub.http().get('/api/no-such-thing').set('Authorization', `Bearer ${token}`);
     expect(response.status).toBe(404);
@@ -120,5 +151,8 @@ describe('the HTTP contract', () => {
     expect(response.body.paths['/api/auth/login'].post).toBeDefined();
     expect(response.body.components.schemas.LoginDto.properties).toHaveProperty('email');
     expect(response.body.components.schemas.SessionUserDto.properties).toHaveProperty('clearance');
+    const page = await hub.http().get('/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
   });
 });
