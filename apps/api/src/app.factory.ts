@@ -27,6 +27,7 @@ function requestId(request: IncomingMessage): string {
 /** Builds the configured Nest application (not yet listening); used by `main` and by tests. */
 export async function createApp(config: AppConfig, runtime: Runtime, boardDir: string | null): Promise<INestApplication> {
   const logger = createLogger(config, runtime);
+  const https = config.publicOrigin.startsWith('https:');
   const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -38,10 +39,11 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
-        upgradeInsecureRequests: config.production ? [] : null,
+        // Only where the board is served over HTTPS: on http://localhost they would break it.
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
-    strictTransportSecurity: config.production,
+    strictTransportSecurity: https,
   });
   /** What every response carries: the security headers, its request id, no caching of the API. */
   const stamp = (request: FastifyRequest, reply: FastifyReply) => {

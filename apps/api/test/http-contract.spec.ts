@@ -156,3 +156,22 @@ describe('the HTTP contract', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
   });
 });
+
+describe('transport security headers', () => {
+  it('ask for HTTPS (HSTS, upgrade-insecure-requests) only where the board is served over HTTPS', async () => {
+    const plain = await startTestApp();
+    const secure = await startTestApp({ PUBLIC_ORIGIN: 'https://tafel.example' });
+    try {
+      const overHttp = await plain.http().get('/api/health');
+      expect(overHttp.headers['strict-transport-security']).toBeUndefined();
+      expect(overHttp.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      const overHttps = await secure.http().get('/api/health');
+      expect(overHttps.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(overHttps.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      expect(overHttps.headers['content-security-policy']).toContain('connect-src');
+    } finally {
+      await plain.close();
+      await secure.close();
+    }
+  });
+});
