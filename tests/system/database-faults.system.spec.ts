@@ -140,16 +140,35 @@ describe('database faults', () => {
     const load = writeLoad(api, token, electionId, 4);
     const admin = await connect(pg.url);
     while (load.acked.length < 20) await sleep(20);
-    for (let round = 0; round < 3; round++) {
-      const killed = await admin.query(
+    const kill = () =>
+      admin.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE pid <> pg_backend_pid()
             AND (application_name LIKE 'verkiezingstafel-%' OR application_name LIKE 'vt-listen-%')`,
       );
-      expect(killed.rowCount).toBeGreaterThan(0);
+    for (let round = 0; round < 3; round++) {
+      expect((await kill()).rowCount).toBeGreaterThan(0);
       const at = load.acked.length;
       while (load.acked.length < at + 15) await sleep(20);
     }
+    // An outage: every connection the API opens is killed again, for two seconds. Readiness and
+    // the writes caught in it answer 503, never 500; afterwards readiness is 200 by itself.
+    const readiness: number[] = [];
+    const storm = Date.now() + 2000;
+    while (Date.now() < storm) {
+      const [answer] = await Promise.all([ready(api), kill()]);
+      readiness.push(answer);
+    }
+    expect(readiness.includes(503) || (load.statuses.get(503) ?? 0) > 0).toBe(true);
+    let recovered = false;
+    for (let i = 0; i < 120 && !recovered; i++) {
+      recovered = (await ready(api)) === 200;
+      if (!recovered) await sleep(250);
+    }
+    expect(recovered).toBe(true);
+    const after = load.acked.length;
+    for (let i = 0; i < 3000 && load.acked.length < after + 15; i++) await sleep(20);
+    expect(load.acked.length).toBeGreaterThanOrEqual(after + 15);
     await load.stop();
     expect(api.alive).toBe(true);
     expect(await ready(api)).toBe(200);

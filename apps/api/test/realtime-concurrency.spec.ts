@@ -8,6 +8,7 @@ import {
   signalEventsOf,
   waitUntil,
 } from './support/realtime-harness';
+import { Client } from 'pg';
 import { connectSocket, type TestSocket } from './support/sockets';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -252,6 +253,57 @@ describe('realtime under many concurrent writers', () => {
     expect(socket.received.some((r) => r.event === 'resync')).toBe(false);
     socket.close();
   }, 120_000);
+
+  it('an event that took its position first but commits last is not skipped: later writes wait for it and arrive after it', async () => {
+    const chair = await hub.login('voorzitter@bzk.demo');
+    const nctv = writers.find((w) => w.email === 'liaison@nctv.demo')!.token;
+    const template = await restClient(hub, nctv).post('/api/signals', { electionId, title: 'Sjabloon', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+    expect(template.status).toBe(201);
+    // The template committed before this socket went live: its ready position is past it.
+    const live = await connectSocket(hub.url, chair);
+    const from = await readyPosition(live);
+
+    // A transaction of its own takes the next position and stays open...
+    const early = new Client({ connectionString: hub.databaseUrl });
+    await early.connect();
+    let late: Promise<{ status: number; body: unknown }>;
+    try {
+      await early.query('BEGIN');
+      await early.query(
+        `INSERT INTO outbox_events (position, type, data)
+         SELECT 0, type, jsonb_set(data, '{signal,title}', '"Eerst begonnen, laatst klaar"') FROM outbox_events
+          WHERE type = 'signal.created' AND data #>> '{signal,id}' = $1`,
+        [(template.body as { id: string }).id],
+      );
+      // ...while a write through the API starts after it and would commit first if it could.
+      late = restClient(hub, nctv).post('/api/signals', { electionId, title: 'Later begonnen', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+      const waiting = async () =>
+        Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [early.processID])) as { n: number }[])[0]!.n);
+      expect(await waitUntil(async () => (await waiting()) >= 1)).toBe(true);
+      await early.query('COMMIT');
+    } finally {
+      await early.end();
+    }
+    expect((await late).status).toBe(201);
+
+    const titles = (socket: TestSocket) =>
+      signalEventsOf(socket)
+        .filter((r) => (r.payload.position as number) > from)
+        .map((r) => [r.payload.position, (r.payload.data as { title: string }).title]);
+    const committed = (await outboxAfter(hub, from)).map((e) => e.position);
+    expect(committed).toHaveLength(2);
+    await live.waitFor((r) => r.payload.position === committed[1]);
+    const resumed = await connectSocket(hub.url, chair, { after: from });
+    await readyPosition(resumed);
+    const expected = [
+      [committed[0], 'Eerst begonnen, laatst klaar'],
+      [committed[1], 'Later begonnen'],
+    ];
+    expect(titles(live)).toEqual(expected);
+    expect(titles(resumed)).toEqual(expected);
+    live.close();
+    resumed.close();
+  });
 
   describe('resume after a pruned position', () => {
     async function createGreen(token: string, title: string): Promise<string> {

@@ -17,14 +17,24 @@ export function statementName(text: string): string {
 }
 
 /**
- * A `pg` client that prepares every parameterised statement once per connection and then only
- * binds and executes it. PostgreSQL plans an unnamed statement anew on every call; for the
+ * The `pg` client of the hub's pool. It prepares every parameterised statement once per
+ * connection and then only binds and executes it. PostgreSQL plans an unnamed statement anew on every call; for the
  * short indexed queries of the hub (the session check of every request, a signal by id, a
  * page) planning costs several times the execution. Texts without parameters (migrations,
  * transaction control, several statements in one string) run as they are.
  */
 export class PreparedStatementClient extends Client {
   readonly prepared = new Set<string>();
+
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    // The pool listens for errors of idle clients and the query runner for those of the
+    // client it holds; a connection killed the instant it is handed from one to the other
+    // (its ReadyForQuery and the FATAL in one read) would otherwise emit an error nobody
+    // hears, and that ends the process. The client is broken then: its next query fails and
+    // the runner releases it, as for any lost connection.
+    this.on('error', () => undefined);
+  }
 }
 
 const unprepared = Client.prototype.query;
