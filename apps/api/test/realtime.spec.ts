@@ -120,6 +120,53 @@ describe('realtime channel', () => {
     }
   });
 
+  it('tells each reader of comments, measures and platform reports exactly what REST shows it, a stricter comment only where its own marking admits', async () => {
+    const aivd = await hub.login('liaison@aivd.demo');
+    const chairToken = await hub.login('voorzitter@bzk.demo');
+    const flagger = await hub.login('flagger@bzk.demo');
+    const readers = {
+      amsterdam: await hub.login('ambtenaar@amsterdam.demo'),
+      rotterdam: await hub.login('ambtenaar@rotterdam.demo'),
+      observer: await hub.login('waarnemer@ec.demo'),
+      admin: await hub.login('beheer@bzk.demo'),
+      nctv: await hub.login('liaison@nctv.demo'),
+    };
+    const sockets = Object.fromEntries(await Promise.all(Object.entries(readers).map(async ([name, token]) => [name, await connectSocket(hub.url, token)] as const)));
+    for (const socket of Object.values(sockets)) await socket.waitFor((r) => r.event === 'ready');
+
+    const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const signal = await hub.http().post('/api/signals').set(as(aivd)).send({ electionId, title: 'Nepaccounts rond stembureaus', description: 'x', category: 'disinformation', severity: 'high', marking: 'AMBER', sharedWith: ['EC'], affectedMunicipalities: ['GM0363'], leadAgency: 'AIVD' });
+    expect(signal.status).toBe(201);
+    const id = signal.body.id as string;
+    expect((await hub.http().post(`/api/signals/${id}/timeline`).set(as(aivd)).send({ text: 'Voor de hele tafel' })).status).toBe(201);
+    expect((await hub.http().post(`/api/signals/${id}/timeline`).set(as(aivd)).send({ text: 'Alleen gedeeld met de EC', marking: 'AMBER_STRICT' })).status).toBe(201);
+    expect((await hub.http().post(`/api/signals/${id}/measures`).set(as(chairToken)).send({ description: 'Platforms vragen de accounts te beoordelen', ownerAgency: 'KIESRAAD' })).status).toBe(201);
+    expect((await hub.http().post(`/api/signals/${id}/platform-reports`).set(as(flagger)).send({ platform: 'x', contentUrl: 'https://x.com/voorbeeld/status/1', ground: 'Onjuiste informatie over het stemmen' })).status).toBe(201);
+    // A later event everyone receives marks the end of what the four changes sent.
+    const marker = await hub.http().post('/api/signals').set(as(aivd)).send({ electionId, title: 'Einde', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
+
+    for (const [name, token] of Object.entries(readers)) {
+      const socket = sockets[name]!;
+      await socket.waitFor((r) => r.event === 'signal.created' && (r.payload.data as { id: string }).id === marker.body.id);
+      const about = (event: string) => socket.received.filter((r) => r.event === event && (r.payload.data as { signalId: string }).signalId === id).map((r) => r.payload.data);
+      const rest = async (path: string) => {
+        const response = await hub.http().get(`/api/signals/${id}/${path}`).set(as(token));
+        return response.status === 200 ? (response.body as Record<string, unknown>[]) : [];
+      };
+      const entries = (await rest('timeline')).filter((e) => e['kind'] !== 'system');
+      expect({ name, timeline: about('timeline.added').map((d) => (d as { entry: unknown }).entry) }).toEqual({ name, timeline: entries });
+      expect({ name, measures: about('measure.changed').map((d) => (d as { measure: unknown }).measure) }).toEqual({ name, measures: await rest('measures') });
+      expect({ name, reports: about('platform_report.changed').map((d) => (d as { report: unknown }).report) }).toEqual({ name, reports: await rest('platform-reports') });
+    }
+    // The oracle of visibility.md, stated by hand: the stricter comment reaches the EC only.
+    const texts = (name: string) => sockets[name]!.received.filter((r) => r.event === 'timeline.added' && (r.payload.data as { signalId: string }).signalId === id).map((r) => (r.payload.data as { entry: { text?: string } }).entry.text);
+    expect(texts('observer')).toEqual(['Voor de hele tafel', 'Alleen gedeeld met de EC']);
+    expect(texts('amsterdam')).toEqual(['Voor de hele tafel']);
+    expect(texts('nctv')).toEqual(['Voor de hele tafel']);
+    expect(texts('rotterdam')).toEqual([]);
+    for (const socket of Object.values(sockets)) socket.close();
+  });
+
   it('disconnects the sockets of a session at sign-out', async () => {
     const token = await hub.login('liaison@kiesraad.demo');
     const socket = await connectSocket(hub.url, token);
