@@ -722,7 +722,7 @@ describe('the audit trail', () => {
           expect(events).toEqual([
             { seq: seq + 1, action: 'signal.read', entityId: signal.id, actorId: reader.reader.id },
           ]);
-          const [read] = (await auditOf(hub, as[CHAIR]!, signal.id)).filter(
+          const [read] = (await auditOf(hub, as[ADMIN]!, signal.id)).filter(
             (e) => e.action === 'signal.read',
           );
           expect(read).toMatchObject({
@@ -760,7 +760,7 @@ describe('the audit trail', () => {
     } else {
       expect(events).toEqual([{ seq: seq + 1, action: 'signal.read', entityId: red.id, actorId: reader.reader.id }]);
     }
-    const [read] = (await auditOf(hub, as[CHAIR]!, red.id)).filter((e) => e.action === 'signal.read');
+    const [read] = (await auditOf(hub, as[ADMIN]!, red.id)).filter((e) => e.action === 'signal.read');
     const [{ name }] = (await hub.db.query(`SELECT name FROM users WHERE id = $1`, [reader.reader.id])) as { name: string }[];
     expect(read).toMatchObject({ actorAgency: 'NCTV', actorName: name, details: { marking: 'RED', via } });
   });
@@ -780,6 +780,20 @@ describe('the audit trail', () => {
         expectProblem(list, 403);
         expectProblem(check, 403);
       }
+    });
+
+    it("withholds from the chair the events about a signal it may not read (that signal does not exist for it); the administrator sees them", async () => {
+      const hidden = await raise(as[AIVD]!, { marking: 'AMBER_STRICT', sharedWith: ['NCTV'] });
+      const shared = await raise(as[AIVD]!, { marking: 'AMBER_STRICT', sharedWith: ['BZK'] });
+      for (const signal of [hidden, shared]) {
+        await hub.http().post(`/api/signals/${signal.id}/timeline`).set(as[AIVD]!.auth).send({ text: 'Notitie' }).expect(201);
+      }
+      expect((await auditOf(hub, as[CHAIR]!, hidden.id)).map((e) => e.action)).toEqual([]);
+      expect((await auditOf(hub, as[CHAIR]!, shared.id)).map((e) => e.action)).toEqual(['timeline.add', 'signal.create']);
+      expect((await auditOf(hub, as[ADMIN]!, hidden.id)).map((e) => e.action)).toEqual(['timeline.add', 'signal.create']);
+      const chairPage = (await hub.http().get('/api/audit').set(as[CHAIR]!.auth).query({ limit: '200' })).body as { items: AuditItem[] };
+      expect(chairPage.items.some((e) => e.entityId === hidden.id || (e.details as { signalId?: string }).signalId === hidden.id)).toBe(false);
+      expect(chairPage.items.some((e) => e.entityId === shared.id)).toBe(true);
     });
 
     it('refuses an anonymous caller with 401', async () => {

@@ -1232,7 +1232,7 @@ describe('signals: integrity over HTTP', () => {
         403,
       );
 
-      const markings = (await auditOf(hub, as[CHAIR]!, signal.id))
+      const markings = (await auditOf(hub, as[ADMIN]!, signal.id))
         .filter((e) => e.action === 'signal.update')
         .map((e) => e.details['marking']);
       expect(markings).toEqual([

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Can } from '../authorization/can.decorator';
 import type { AuditPage, AuditVerification } from '@verkiezingstafel/domain';
+import { CurrentRequester, type Requester } from '../common/requester';
 import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
@@ -19,8 +20,8 @@ export class AuditController {
 
   @Get()
   @Can('read', 'Audit')
-  list(@Query() query: AuditQueryDto): Promise<AuditPage> {
-    return this.audit.list(query.limit ?? 50, this.audit.parseCursor(query.cursor), query.entityId);
+  list(@CurrentRequester() requester: Requester, @Query() query: AuditQueryDto): Promise<AuditPage> {
+    return this.audit.list(requester, query.limit ?? 50, this.audit.parseCursor(query.cursor), query.entityId);
   }
 
   @Get('verify')

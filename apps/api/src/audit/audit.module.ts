@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { SignalsModule } from '../signals/signals.module';
 
-@Module({ controllers: [AuditController], providers: [AuditService] })
+@Module({ imports: [SignalsModule], controllers: [AuditController], providers: [AuditService] })
 export class AuditModule {}

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditBreakReason, AuditPage, AuditVerification } from '@verkiezingstafel/domain';
 import { DataSource } from 'typeorm';
+import { SqlParams } from '../authorization/ability-sql';
 import { validationProblem } from '../common/problem.exception';
+import type { Requester } from '../common/requester';
+import { SignalsService } from '../signals/signals.service';
 
 interface AuditRow {
   seq: string;
@@ -20,17 +23,32 @@ interface AuditRow {
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly signals: SignalsService,
+  ) {}
 
-  /** Newest first; `before` is the `seq` of the last event of the previous page. */
-  async list(limit: number, before?: number, entityId?: string): Promise<AuditPage> {
+  /**
+   * Newest first; `before` is the `seq` of the last event of the previous page. Events about a
+   * signal (or a measure or platform report of one) the reader may not read are withheld: that
+   * signal does not exist for the reader (visibility.md rule 6). Administrators read every
+   * signal's metadata, so they see the whole trail.
+   */
+  async list(requester: Requester, limit: number, before?: number, entityId?: string): Promise<AuditPage> {
+    const params = new SqlParams([before ?? null, entityId ?? null, limit + 1]);
+    const readable = this.signals.readCondition(requester.ability, params);
     const rows: AuditRow[] = await this.db.query(
       `SELECT a.seq, a.at, a.actor_id, u.name AS actor_name, a.actor_agency, a.action, a.entity_type, a.entity_id, a.details,
               a.ip, a.request_id, encode(a.hash, 'hex') AS hash
-         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+         FROM audit_events a
+         LEFT JOIN users u ON u.id = a.actor_id
+         LEFT JOIN signals s ON s.id = (
+           SELECT CASE WHEN ref ~ '^[0-9a-fA-F-]{36}$' THEN ref::uuid END
+             FROM (SELECT CASE WHEN a.entity_type = 'signal' THEN a.entity_id ELSE a.details ->> 'signalId' END AS ref) r)
         WHERE ($1::bigint IS NULL OR a.seq < $1) AND ($2::text IS NULL OR a.entity_id = $2)
+          AND (s.id IS NULL OR ${readable})
         ORDER BY a.seq DESC LIMIT $3`,
-      [before ?? null, entityId ?? null, limit + 1],
+      params.values,
     );
     const items = rows.slice(0, limit).map((row) => ({
       seq: Number(row.seq),
