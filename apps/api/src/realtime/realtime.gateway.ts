@@ -69,7 +69,8 @@ function socketError(code: string, message: string): Error & { data: { code: str
   transports: ['websocket'],
   maxHttpBufferSize: 16 * 1024,
   serveClient: false,
-  pingInterval: 20_000,
+  // socket.io's default: a dead connection is noticed within 45 s, a ping per socket every 25 s.
+  pingInterval: 25_000,
   pingTimeout: 20_000,
 })
 @UsePipes(
@@ -275,20 +276,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    */
   private fanOut(event: OutboxEvent, content: ContentEvent): void {
     const named = new Set(namedReaders(content));
+    // Audiences told the same thing share one emit (one encoding, one frame for all their sockets).
+    const groups = new Map<string, { message: ClientMessage; rooms: string[]; except: string[] }>();
     for (const [key, audience] of this.audiences.entries()) {
       const message = clientMessageFor(audience.ability, content);
+      const said = message ? JSON.stringify(message) : null;
       const except: string[] = [];
       for (const [userId, member] of audience.users) {
         if (!named.has(userId)) continue;
         const own = clientMessageFor(member.ability, content);
-        if (JSON.stringify(own) === JSON.stringify(message)) continue;
+        if ((own ? JSON.stringify(own) : null) === said) continue;
         except.push(`user:${userId}`);
         if (own) this.server.to(`user:${userId}`).emit(own.type, this.envelope(event, own));
       }
-      if (message) {
-        const target = except.length > 0 ? this.server.to(`aud:${key}`).except(except) : this.server.to(`aud:${key}`);
-        target.emit(message.type, this.envelope(event, message));
+      if (message === null || said === null) continue;
+      const group = groups.get(said);
+      if (group) {
+        group.rooms.push(`aud:${key}`);
+        group.except.push(...except);
+      } else {
+        groups.set(said, { message, rooms: [`aud:${key}`], except });
       }
+    }
+    for (const { message, rooms, except } of groups.values()) {
+      const target = except.length > 0 ? this.server.to(rooms).except(except) : this.server.to(rooms);
+      target.emit(message.type, this.envelope(event, message));
     }
   }
 
@@ -330,7 +342,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Sessions that expired by time end their sockets too. */
   private async sweepSessions(): Promise<void> {
-    const sockets = (await this.server.fetchSockets()) as unknown as VtSocket[];
+    // This instance's own sockets (every instance sweeps its own), without copying each one.
+    const sockets = this.localSockets();
     if (sockets.length === 0) return;
     try {
       const valid = await this.auth.validSessions([...new Set(sockets.map((s) => s.data.sessionId))]);
