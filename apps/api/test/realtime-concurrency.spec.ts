@@ -266,6 +266,7 @@ describe('realtime under many concurrent writers', () => {
     // A transaction of its own takes the next position and stays open...
     const early = new Client({ connectionString: hub.databaseUrl });
     await early.connect();
+    const earlyPid = ((await early.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number }).pid;
     let late: Promise<{ status: number; body: unknown }>;
     try {
       await early.query('BEGIN');
@@ -278,7 +279,7 @@ describe('realtime under many concurrent writers', () => {
       // ...while a write through the API starts after it and would commit first if it could.
       late = restClient(hub, nctv).post('/api/signals', { electionId, title: 'Later begonnen', description: '', category: 'other', severity: 'low', marking: 'GREEN' });
       const waiting = async () =>
-        Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [early.processID])) as { n: number }[])[0]!.n);
+        Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [earlyPid])) as { n: number }[])[0]!.n);
       expect(await waitUntil(async () => (await waiting()) >= 1)).toBe(true);
       await early.query('COMMIT');
     } finally {

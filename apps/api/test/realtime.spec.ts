@@ -74,8 +74,9 @@ describe('realtime channel', () => {
     // the comment is started while the tightening has not committed yet.
     const locker = new Client({ connectionString: hub.databaseUrl });
     await locker.connect();
+    const lockerPid = ((await locker.query('SELECT pg_backend_pid() AS pid')).rows[0] as { pid: number }).pid;
     const waiting = async () =>
-      Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [locker.processID])) as { n: number }[])[0]!.n);
+      Number(((await hub.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1`, [lockerPid])) as { n: number }[])[0]!.n);
     try {
       await locker.query('BEGIN');
       await locker.query('SELECT pg_advisory_xact_lock(727002)');
