@@ -10,6 +10,15 @@ async function ready(api: ApiProcess): Promise<number> {
   }
 }
 
+/** Whether readiness comes back to 200 by itself (polled; the 30 s only end a hung test). */
+async function readyAgain(api: ApiProcess): Promise<boolean> {
+  for (let i = 0; i < 120; i++) {
+    if ((await ready(api)) === 200) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 /** Writes until stopped; returns the ids of acknowledged (201) creates. */
 function writeLoad(api: ApiProcess, token: string, electionId: string, writers: number) {
   const acked: string[] = [];
@@ -104,12 +113,7 @@ describe('database faults', () => {
     expect(api.alive).toBe(true);
     await pg.startAgain();
 
-    let recovered = false;
-    for (let i = 0; i < 120 && !recovered; i++) {
-      recovered = (await ready(api)) === 200;
-      if (!recovered) await sleep(250);
-    }
-    expect(recovered).toBe(true);
+    expect(await readyAgain(api)).toBe(true);
     const before = load.acked.length;
     while (load.acked.length < before + 30) await sleep(20);
     await load.stop();
@@ -160,12 +164,7 @@ describe('database faults', () => {
       readiness.push(answer);
     }
     expect(readiness.includes(503) || (load.statuses.get(503) ?? 0) > 0).toBe(true);
-    let recovered = false;
-    for (let i = 0; i < 120 && !recovered; i++) {
-      recovered = (await ready(api)) === 200;
-      if (!recovered) await sleep(250);
-    }
-    expect(recovered).toBe(true);
+    expect(await readyAgain(api)).toBe(true);
     const after = load.acked.length;
     for (let i = 0; i < 3000 && load.acked.length < after + 15; i++) await sleep(20);
     expect(load.acked.length).toBeGreaterThanOrEqual(after + 15);
