@@ -320,8 +320,9 @@ export class SignalsService {
       if (!requester.ability.can('update', signalSubject(next))) {
         throw new ProblemException(403, {
           code: 'forbidden',
+          // Which rule refused it, asked of the ability: would the change pass without DEP_V?
           detail:
-            next.classification === 'DEP_V' && requester.user.clearance !== 'DEP_V'
+            next.classification === 'DEP_V' && requester.ability.can('update', signalSubject({ ...next, classification: 'NONE' }))
               ? 'This change needs the DEP_V clearance.'
               : 'A municipality names only itself as affected by its signals.',
         });
