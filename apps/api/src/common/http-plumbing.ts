@@ -1,17 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProblemException } from './problem.exception';
+import { fieldProblem } from './problem.exception';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** `application/json` and the `application/*+json` types, whatever their case or parameters. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json(?:\s*;|\s*$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
-
-function unreadable(status: number, code: string, field: string, detail: string): ProblemException {
-  return new ProblemException(status, { code, detail, errors: [{ field, message: detail }] });
-}
 
 /**
  * The one body parser of the API: JSON objects and arrays in UTF-8, up to 1 MB. Anything else
@@ -25,7 +21,7 @@ export function registerJsonBody(fastify: FastifyInstance): void {
     (request: FastifyRequest, text: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
       const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        done(unreadable(415, 'unsupported_encoding', 'Content-Type', `charset ${charset} is not supported: send UTF-8`));
+        done(fieldProblem(415, 'unsupported_encoding', 'Content-Type', `charset ${charset} is not supported: send UTF-8`));
         return;
       }
       const source = typeof text === 'string' ? text : text.toString('utf8');
@@ -38,11 +34,11 @@ export function registerJsonBody(fastify: FastifyInstance): void {
       try {
         body = JSON.parse(source);
       } catch {
-        done(unreadable(400, 'malformed_json', 'body', 'The request body is not valid JSON.'));
+        done(fieldProblem(400, 'malformed_json', 'body', 'The request body is not valid JSON.'));
         return;
       }
       if (body === null || typeof body !== 'object') {
-        done(unreadable(400, 'malformed_json', 'body', 'The request body must be a JSON object or array.'));
+        done(fieldProblem(400, 'malformed_json', 'body', 'The request body must be a JSON object or array.'));
         return;
       }
       done(null, body);
@@ -52,7 +48,7 @@ export function registerJsonBody(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-      done(unreadable(415, 'unsupported_encoding', 'Content-Encoding', `Content-Encoding ${encoding} is not supported: send the body uncompressed`));
+      done(fieldProblem(415, 'unsupported_encoding', 'Content-Encoding', `Content-Encoding ${encoding} is not supported: send the body uncompressed`));
       return;
     }
     done();

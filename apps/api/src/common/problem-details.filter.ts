@@ -2,15 +2,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '@verkiezingstafel/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_TYPE_BASE, ProblemException, titleFor, validationProblem } from './problem.exception';
+import { fieldProblem, PROBLEM_TYPE_BASE, ProblemException, titleFor, validationProblem } from './problem.exception';
 
 /**
  * Fastify refused the request while reading it (Nest hands its errors on as bare
  * HttpExceptions): say which part of the request was wrong.
  */
 function unreadableRequest(status: number, message: string): ProblemException | null {
-  const named = (code: string, field: string, detail: string) =>
-    new ProblemException(status, { code, detail, errors: [{ field, message: detail }] });
+  const named = (code: string, field: string, detail: string) => fieldProblem(status, code, field, detail);
   switch (status) {
     case 413:
       return named('body_too_large', 'body', 'The request body is larger than the 1 MB limit.');

@@ -62,6 +62,11 @@ export function validationProblem(errors: FieldError[], detail?: string): Proble
   });
 }
 
+/** A refusal about one part of the request, named as the field (e.g. `body`, `Content-Type`). */
+export function fieldProblem(status: number, code: string, field: string, detail: string): ProblemException {
+  return new ProblemException(status, { code, detail, errors: [{ field, message: detail }] });
+}
+
 export function notFound(what = 'resource'): ProblemException {
   return new ProblemException(404, { code: 'not_found', detail: `No such ${what}.` });
 }
