@@ -7,5 +7,6 @@ export * from './lib/marking';
 export * from './lib/problem';
 export * from './lib/realtime';
 export * from './lib/signal';
+export * from './lib/text';
 export * from './lib/timeline';
 export * from './lib/user';
