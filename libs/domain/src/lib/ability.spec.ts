@@ -57,7 +57,8 @@ const SIGNAL_ACTIONS = [
   'add_measure',
 ] as const;
 type SignalAction = (typeof SIGNAL_ACTIONS)[number];
-type ActionTable = Record<SignalAction, boolean>;
+/** The signal actions, and `update_source`: whether the actor may set, change or clear `source` (rule 4). */
+type ActionTable = Record<SignalAction | 'update_source', boolean>;
 
 interface Profile extends Actor {
   label: string;
@@ -180,19 +181,23 @@ function expected(actor: Actor, record: SignalRecord): Expected {
 
   const actions: ActionTable = {
     read: content || admin,
-    comment: content,
+    // Rule 8: observers (and admins) read and never write, comments included.
+    comment: content && acting,
     create: clearanceOk && (liaison || chair || municipalMayCreate),
     // A municipality (without a table role) edits its own signals only while they name itself alone.
     update:
       clearanceOk &&
       acting &&
       ((owner && (liaison || chair || affected.length === 0 || (affected.length === 1 && affected[0] === code))) || (liaison && lead)),
+    // Rule 4: source is written, like it is read, by the owner agency alone; never by the lead agency.
+    update_source: false,
     loosen: clearanceOk && acting && owner,
     // DEP_V needs the clearance for every action, also where an admin's metadata read shows the record.
     transition_chair: clearanceOk && chair,
     transition_work: clearanceOk && (chair || (acting && (owner || lead))),
     add_measure: clearanceOk && (chair || (acting && lead)),
   };
+  actions.update_source = actions.update && owner;
   let reason: string;
   if (content) reason = fields.has('source') ? `content + source (${why})` : `content, no source (${why})`;
   else if (admin) reason = `metadata only (admin; ${why})`;
@@ -275,11 +280,12 @@ function actualActions(ability: AppAbility, record: SignalRecord | Signal): Acti
   const subject = signalSubject('id' in record ? record : fullSignal(record));
   const table = {} as ActionTable;
   for (const action of SIGNAL_ACTIONS) table[action] = ability.can(action, subject);
+  table.update_source = ability.can('update', subject, 'source');
   return table;
 }
 
 function describeActions(actions: ActionTable): string {
-  const writes = SIGNAL_ACTIONS.filter((action) => action !== 'read' && actions[action]);
+  const writes = [...SIGNAL_ACTIONS, 'update_source' as const].filter((action) => action !== 'read' && actions[action]);
   return writes.length > 0 ? `may ${writes.join(', ')}` : 'may do nothing';
 }
 
@@ -340,7 +346,7 @@ describe.each(PROFILES.map((actor) => [actor.label, actor] as const))('%s', (_la
       const label = (entry: SignalRecord) =>
         `author=${entry.ownerAgency} shared=${list(entry.sharedWith)} recipients=${list(entry.recipients)} affected=${list(entry.affectedMunicipalities)}`;
 
-      it('are readable exactly where the entry marking admits the reader (admins: metadata, never the text)', () => {
+      it('with a marking of their own, are readable exactly where that marking admits the reader (admins: metadata, never the text)', () => {
         const ability = abilityOf(actor);
         const actual: Record<string, string> = {};
         const want: Record<string, string> = {};
@@ -349,13 +355,14 @@ describe.each(PROFILES.map((actor) => [actor.label, actor] as const))('%s', (_la
           want[label(entry)] = content ? 'text' : has(actor, 'admin') ? 'metadata' : 'hidden';
 
           const { leadAgency: _lead, ...marked } = entry;
-          const readable = ability.can('read', timelineEntrySubject({ id: 't-1', ...marked }));
+          const readable = ability.can('read', timelineEntrySubject({ id: 't-1', ...marked, signalOwnerAgency: 'KIESRAAD' }));
           const timelineEntry: TimelineEntry = {
             id: 't-1',
             signalId: 'sig-1',
             kind: 'comment',
             text: 'Assessment: coordinated, foreign origin likely',
             marking,
+            ownMarking: true,
             authorId: 'u-author',
             authorName: 'Author',
             authorAgency: entry.ownerAgency,
@@ -375,32 +382,72 @@ describe.each(PROFILES.map((actor) => [actor.label, actor] as const))('%s', (_la
     },
   );
 
-  // An entry at its signal's marking is part of the signal: it has exactly the signal's readers
-  // (its owner agency first), whichever agency wrote it (rule 7 filters only stricter entries).
-  it("reads an entry at its signal's marking exactly where it reads the signal, whoever wrote it", () => {
+  // An entry without a marking of its own (a system entry, a comment at its signal's marking)
+  // follows its signal: exactly the signal's readers now, whichever agency wrote it and
+  // whatever marking the signal had when it was written (rule 7: loosening shows the history).
+  it("reads an entry that follows its signal exactly where it reads the signal now, whoever wrote it and whatever the marking was then", () => {
     const ability = abilityOf(actor);
     const actual: Record<string, string> = {};
     const want: Record<string, string> = {};
     for (const record of RECORDS) {
       const { leadAgency: _lead, ...signal } = record;
       for (const author of ['AIVD', 'NCTV', 'GM0363', 'EC']) {
-        const name = `${recordLabel(record)} author=${author}`;
-        const [content] = contentAccess(actor, signal);
-        want[name] = content ? 'text' : has(actor, 'admin') ? 'metadata' : 'hidden';
-        const entry: TimelineEntry = {
-          id: 't-2',
-          signalId: 'sig-1',
-          kind: 'comment',
-          text: 'Same accounts seen elsewhere',
-          marking: record.marking,
-          authorId: 'u-author',
-          authorName: 'Author',
-          authorAgency: author,
-          data: null,
-          createdAt: '2025-10-21T10:00:00.000Z',
-        };
-        const redacted = redactTimelineEntry(ability, entry, signal);
-        actual[name] = redacted === null ? 'hidden' : redacted.text === entry.text ? 'text' : 'metadata';
+        for (const then of ALL_MARKINGS) {
+          const name = `${recordLabel(record)} author=${author} written at ${then}`;
+          const [content] = contentAccess(actor, signal);
+          want[name] = content ? `text at ${record.marking}` : has(actor, 'admin') ? `metadata at ${record.marking}` : 'hidden';
+          const entry: TimelineEntry = {
+            id: 't-2',
+            signalId: 'sig-1',
+            kind: then === record.marking ? 'comment' : 'system',
+            text: 'Same accounts seen elsewhere',
+            marking: then,
+            ownMarking: false,
+            authorId: 'u-author',
+            authorName: 'Author',
+            authorAgency: author,
+            data: null,
+            createdAt: '2025-10-21T10:00:00.000Z',
+          };
+          const redacted = redactTimelineEntry(ability, entry, signal);
+          actual[name] = redacted === null ? 'hidden' : `${redacted.text === entry.text ? 'text' : 'metadata'} at ${redacted.marking}`;
+        }
+      }
+    }
+    expect(actual).toEqual(want);
+  });
+
+  // An entry its author marked stricter than its signal: judged on that marking with the
+  // author's agency as originator, and read by the signal's owner agency too unless RED.
+  it("reads an entry marked stricter by its author where its marking admits the reader, or as the signal's owner agency unless RED", () => {
+    const ability = abilityOf(actor);
+    const actual: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    for (const record of RECORDS) {
+      const { leadAgency: _lead, ...signal } = record;
+      for (const author of ['AIVD', 'NCTV', 'GM0363']) {
+        for (const marking of ALL_MARKINGS.filter((m) => ALL_MARKINGS.indexOf(m) > ALL_MARKINGS.indexOf(record.marking))) {
+          const name = `${recordLabel(record)} author=${author} marked ${marking}`;
+          const [asEntry] = contentAccess(actor, { ...signal, ownerAgency: author, marking });
+          const [readsSignal] = contentAccess(actor, signal);
+          const asOwner = readsSignal && actor.agency.code === signal.ownerAgency && marking !== 'RED';
+          want[name] = asEntry || asOwner ? 'text' : has(actor, 'admin') ? 'metadata' : 'hidden';
+          const entry: TimelineEntry = {
+            id: 't-3',
+            signalId: 'sig-1',
+            kind: 'assessment',
+            text: 'Attribution: likely foreign',
+            marking,
+            ownMarking: true,
+            authorId: 'u-author',
+            authorName: 'Author',
+            authorAgency: author,
+            data: null,
+            createdAt: '2025-10-21T10:00:00.000Z',
+          };
+          const redacted = redactTimelineEntry(ability, entry, signal);
+          actual[name] = redacted === null ? 'hidden' : redacted.text === entry.text ? 'text' : 'metadata';
+        }
       }
     }
     expect(actual).toEqual(want);
@@ -589,7 +636,7 @@ describe('the rules, each over the whole matrix', () => {
     ).toEqual([]);
   });
 
-  it('observers and admins never write signals', () => {
+  it('observers and admins never write signals, comments included (rule 8)', () => {
     const writes: SignalAction[] = ['comment', 'create', 'update', 'loosen', 'transition_chair', 'transition_work', 'add_measure'];
     expect(
       everyCase(
@@ -597,10 +644,7 @@ describe('the rules, each over the whole matrix', () => {
         () => true,
         (actor, record, _redacted, ability) => {
           const subject = signalSubject(fullSignal(record));
-          // An observer may comment on what it may read; it never writes the signal itself.
-          return writes
-            .filter((action) => !(actor === observerEC && action === 'comment'))
-            .every((action) => !ability.can(action, subject));
+          return writes.every((action) => !ability.can(action, subject));
         },
       ),
     ).toEqual([]);
@@ -760,6 +804,7 @@ describe('the key rules, by example', () => {
       kind: 'assessment',
       text: 'Attribution: state actor',
       marking: 'RED',
+      ownMarking: true,
       authorId: 'u-liaison-aivd',
       authorName: 'AIVD liaison',
       authorAgency: 'AIVD',
@@ -777,13 +822,78 @@ describe('the key rules, by example', () => {
     expect(forAdmin).not.toBeNull();
     expect(forAdmin).not.toHaveProperty('text');
     // Through the subject too.
-    const subject = timelineEntrySubject({ id: 't-9', ownerAgency: 'AIVD', marking: 'RED', classification: 'NONE', sharedWith: [], recipients: [], affectedMunicipalities: [] });
+    const subject = timelineEntrySubject({ id: 't-9', ownerAgency: 'AIVD', marking: 'RED', classification: 'NONE', sharedWith: [], recipients: [], affectedMunicipalities: [], signalOwnerAgency: 'BZK' });
     expect(defineAbilityFor(chairBZK).can('read', subject)).toBe(false);
     expect(defineAbilityFor(liaisonAIVD).can('read', subject)).toBe(true);
   });
 
+  it("a comment marked stricter than its signal is read by the signal's owner agency, unless it is RED", () => {
+    // An AMBER AIVD signal; NCTV comments AMBER+STRICT (shared with nobody), then RED (naming nobody).
+    const signal = audience('AIVD', null, 'AMBER', 'NONE');
+    const comment = (marking: Marking): TimelineEntry => ({
+      id: `t-${marking}`,
+      signalId: 'sig-1',
+      kind: 'comment',
+      text: `NCTV, ${marking}`,
+      marking,
+      ownMarking: true,
+      authorId: 'u-liaison-nctv',
+      authorName: 'NCTV liaison',
+      authorAgency: 'NCTV',
+      data: null,
+      createdAt: '2025-10-21T10:00:00.000Z',
+    });
+    expect(redactTimelineEntry(defineAbilityFor(liaisonAIVD), comment('AMBER_STRICT'), signal)?.text).toBe('NCTV, AMBER_STRICT');
+    expect(redactTimelineEntry(defineAbilityFor(liaisonAIVD), comment('RED'), signal)).toBeNull();
+    expect(redactTimelineEntry(defineAbilityFor(liaisonNCTV), comment('RED'), signal)?.text).toBe('NCTV, RED');
+    // The rest of the core table reads the AMBER signal, not the stricter comment.
+    expect(redactTimelineEntry(defineAbilityFor(chairBZK), comment('AMBER_STRICT'), signal)).toBeNull();
+  });
+
+  it("a status change written while the signal was AMBER+STRICT follows the signal when its owner loosens it to GREEN", () => {
+    const system: TimelineEntry = {
+      id: 't-s',
+      signalId: 'sig-1',
+      kind: 'system',
+      text: '',
+      marking: 'AMBER_STRICT',
+      ownMarking: false,
+      authorId: 'u-chair-bzk',
+      authorName: 'Chair',
+      authorAgency: 'BZK',
+      data: { change: 'transition', from: 'new', to: 'triaged' },
+      createdAt: '2025-10-21T10:00:00.000Z',
+    };
+    const before = audience('AIVD', null, 'AMBER_STRICT', 'NONE', { sharedWith: ['BZK'] });
+    const after = audience('AIVD', null, 'GREEN', 'NONE', { sharedWith: ['BZK'] });
+    expect(redactTimelineEntry(defineAbilityFor(municipalAmsterdam), system, before)).toBeNull();
+    expect(redactTimelineEntry(defineAbilityFor(municipalAmsterdam), system, after)).toMatchObject({ id: 't-s', marking: 'GREEN', kind: 'system' });
+    expect(redactTimelineEntry(defineAbilityFor(observerEC), system, after)).toMatchObject({ marking: 'GREEN' });
+  });
+
+  it('rule 4: the lead agency edits every field but source, which only the owner agency sets, changes or clears', () => {
+    const subject = signalSubject(fullSignal(audience('AIVD', 'NCTV', 'AMBER', 'NONE')));
+    const lead = defineAbilityFor(liaisonNCTV);
+    const owner = defineAbilityFor(liaisonAIVD);
+    for (const field of ['title', 'description', 'marking', 'leadAgency', 'evidence', 'firstSeenAt']) {
+      expect([field, lead.can('update', subject, field)]).toEqual([field, true]);
+    }
+    expect(lead.can('update', subject, 'source')).toBe(false);
+    expect(owner.can('update', subject, 'source')).toBe(true);
+    expect(defineAbilityFor(chairBZK).can('update', subject, 'source')).toBe(false);
+  });
+
+  it('rule 8: an observer reads a GREEN signal and its comments, and may not comment', () => {
+    const subject = signalSubject(fullSignal(audience('AIVD', null, 'GREEN', 'NONE')));
+    const observer = defineAbilityFor(observerEC);
+    expect(observer.can('read', subject)).toBe(true);
+    expect(observer.can('comment', subject)).toBe(false);
+    expect(observer.can('comment', 'Signal')).toBe(false);
+    expect(observer.can('create', 'TimelineEntry')).toBe(false);
+  });
+
   it('a timeline entry on a DEP_V signal needs the clearance, also for its author\'s agency', () => {
-    const subject = timelineEntrySubject({ id: 't-1', ownerAgency: 'AIVD', marking: 'GREEN', classification: 'DEP_V', sharedWith: [], recipients: [], affectedMunicipalities: [] });
+    const subject = timelineEntrySubject({ id: 't-1', ownerAgency: 'AIVD', marking: 'GREEN', classification: 'DEP_V', sharedWith: [], recipients: [], affectedMunicipalities: [], signalOwnerAgency: 'AIVD' });
     expect(defineAbilityFor(liaisonAIVDUncleared).can('read', subject)).toBe(false);
     expect(defineAbilityFor(liaisonAIVD).can('read', subject)).toBe(true);
     expect(defineAbilityFor(adminBZK).can('read', subject)).toBe(true);

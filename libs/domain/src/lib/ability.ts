@@ -8,13 +8,15 @@ import {
 } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import { type AgencyRef, isCoreTableAgency } from './agency';
-import { type Classification, type Marking, markingRank } from './marking';
+import type { Classification, Marking } from './marking';
 import {
   type RedactedSignal,
   type Signal,
   SIGNAL_FIELDS,
   SIGNAL_METADATA_FIELDS,
+  SIGNAL_OWNER_ONLY_FIELDS,
   SIGNAL_READABLE_FIELDS,
+  SIGNAL_WRITABLE_FIELDS,
 } from './signal';
 import type { Clearance, Role } from './user';
 
@@ -40,8 +42,15 @@ export interface SignalRecord extends MarkedRecord {
   leadAgency: string | null;
 }
 
-/** A timeline entry is filtered on its own marking, with its author's agency as originator. */
-export type TimelineEntryRecord = MarkedRecord;
+/**
+ * A timeline entry as the rules judge it. An entry that follows its signal has the signal's
+ * owner and marking here; an entry with a marking of its own (stricter, set by its author) has
+ * its author's agency as `ownerAgency` and that marking. Either way the audience lists and the
+ * classification are the signal's, and `signalOwnerAgency` is the signal's owner.
+ */
+export interface TimelineEntryRecord extends MarkedRecord {
+  signalOwnerAgency: string;
+}
 
 export interface MeasureRecord {
   ownerAgency: string;
@@ -84,7 +93,10 @@ const ACTING_ROLES: readonly Role[] = ['liaison', 'chair', 'municipal'];
 /** Agencies whose liaisons may send alerts (visibility.md writes table). */
 export const ALERT_SENDING_AGENCIES = ['BZK', 'NCTV', 'KIESRAAD'] as const;
 
-const TIMELINE_METADATA_FIELDS = ['id', 'signalId', 'kind', 'marking', 'authorAgency', 'createdAt'];
+const TIMELINE_METADATA_FIELDS = ['id', 'signalId', 'kind', 'marking', 'ownMarking', 'authorAgency', 'createdAt'];
+
+/** What a lead agency's liaison may change of a signal it does not own: everything but `source` (rule 4). */
+const LEAD_WRITABLE_FIELDS: string[] = SIGNAL_WRITABLE_FIELDS.filter((field) => !(SIGNAL_OWNER_ONLY_FIELDS as readonly string[]).includes(field));
 
 /**
  * The single rule set of the hub (visibility.md). The API asks it for every read and write,
@@ -105,8 +117,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can('read', 'Stats');
     for (const type of ['Signal', 'TimelineEntry'] as const) {
       const fields = type === 'Signal' ? [...SIGNAL_READABLE_FIELDS] : undefined;
-      // Whoever may read a signal may comment on it (visibility.md writes table).
-      const actions: AppAction[] = type === 'Signal' ? ['read', 'comment'] : ['read'];
+      // Whoever may read a signal may comment on it, except observers (rule 8) and admins
+      // (visibility.md writes table).
+      const actions: AppAction[] = type === 'Signal' && acts ? ['read', 'comment'] : ['read'];
       const admit = (conditions: MongoQuery) => {
         for (const action of actions) can(action, type, action === 'read' ? fields : undefined, conditions);
       };
@@ -122,6 +135,9 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       // TLP:RED: only the users named.
       admit({ marking: 'RED', recipients: actor.id });
     }
+    // 7. An entry its author marked stricter than its signal is still read by the signal's
+    //    owner agency, unless it is RED (RED names its readers).
+    can('read', 'TimelineEntry', { signalOwnerAgency: agency, marking: { $ne: 'RED' } });
     // 4. How the originator knows is for the originator alone.
     can('read', 'Signal', ['source'], { ownerAgency: agency });
   }
@@ -145,7 +161,8 @@ export function defineAbilityFor(actor: Actor): AppAbility {
       can('update', 'Signal', { ownerAgency: agency, affectedMunicipalities: { $size: 0 } });
       can('update', 'Signal', { ownerAgency: agency, affectedMunicipalities: { $all: [agency], $size: 1 } });
     }
-    if (has('liaison')) can('update', 'Signal', { leadAgency: agency });
+    // 4. The lead agency edits the content, but never how the originator knows (`source`).
+    if (has('liaison')) can('update', 'Signal', LEAD_WRITABLE_FIELDS, { leadAgency: agency });
     can('loosen', 'Signal', { ownerAgency: agency });
     // Working states: owner or lead agency, and the chair.
     can('transition_work', 'Signal', { ownerAgency: agency });
@@ -299,40 +316,63 @@ export function redactSignal(ability: AppAbility, signal: Signal): RedactedSigna
   return result as RedactedSignal;
 }
 
-const TIMELINE_FIELDS = ['id', 'signalId', 'kind', 'text', 'marking', 'authorId', 'authorName', 'authorAgency', 'data', 'createdAt'];
+const TIMELINE_FIELDS = ['id', 'signalId', 'kind', 'text', 'marking', 'ownMarking', 'authorId', 'authorName', 'authorAgency', 'data', 'createdAt'];
 
-/**
- * Whether a timeline entry is judged on its own (visibility.md rule 7): only when its marking
- * is stricter than its signal's. An entry at the signal's marking is part of the signal and
- * has the signal's readers, its owner agency first among them.
- */
-export function isJudgedOnItsOwn(entry: { marking: Marking }, signal: { marking: Marking }): boolean {
-  return markingRank(entry.marking) > markingRank(signal.marking);
+/** What decides how a timeline entry is judged: whether it carries a marking of its own. */
+export interface JudgedEntry {
+  marking: Marking;
+  /** Set by its author, stricter than the signal at the time; otherwise the entry follows the signal. */
+  ownMarking: boolean;
 }
 
 /**
- * A timeline entry as this actor may see it, or null. A stricter entry is judged on its own
- * marking, with its author's agency as originator, within the audience of its signal; any
- * other entry exactly as its signal.
+ * Whether a timeline entry is judged on its own (visibility.md rule 7): only when its author
+ * gave it a marking stricter than its signal's. Every other entry (system entries, comments at
+ * the signal's marking) follows the signal's current marking, whatever the signal's marking was
+ * when it was written: loosening a signal shows its history to its new readers.
  */
-export function redactTimelineEntry<T extends { id: string; marking: Marking; authorAgency: string }>(
-  ability: AppAbility,
-  entry: T,
-  signal: MarkedRecord,
-): (Partial<T> & { id: string }) | null {
-  const own = isJudgedOnItsOwn(entry, signal);
-  const record = timelineEntrySubject({
-    ...entry,
+export function isJudgedOnItsOwn(entry: JudgedEntry): boolean {
+  return entry.ownMarking;
+}
+
+/** The marking an entry is read under now: its own, or its signal's current one. */
+export function effectiveEntryMarking(entry: JudgedEntry, signal: { marking: Marking }): Marking {
+  return isJudgedOnItsOwn(entry) ? entry.marking : signal.marking;
+}
+
+/** The entry as the rules see it, on the signal as it is now. */
+export function timelineEntryRecord(entry: JudgedEntry & { authorAgency: string }, signal: MarkedRecord): TimelineEntryRecord {
+  const own = isJudgedOnItsOwn(entry);
+  return {
     ownerAgency: own ? entry.authorAgency : signal.ownerAgency,
-    marking: own ? entry.marking : signal.marking,
+    marking: effectiveEntryMarking(entry, signal),
     classification: signal.classification,
     sharedWith: signal.sharedWith,
     recipients: signal.recipients,
     affectedMunicipalities: signal.affectedMunicipalities,
-  });
+    signalOwnerAgency: signal.ownerAgency,
+  };
+}
+
+/**
+ * A timeline entry as this actor may see it, or null. An entry with a marking of its own is
+ * judged on that marking, with its author's agency as originator (and the signal's owner agency
+ * reading it unless RED), within the audience of its signal; any other entry exactly as its
+ * signal is now, and it is given the signal's current marking. The caller checks that the
+ * actor reads the signal at all.
+ */
+export function redactTimelineEntry<T extends { id: string; authorAgency: string } & JudgedEntry>(
+  ability: AppAbility,
+  entry: T,
+  signal: MarkedRecord,
+): (Partial<T> & { id: string }) | null {
+  const judged = timelineEntryRecord(entry, signal);
+  const record = timelineEntrySubject({ id: entry.id, ...judged });
   if (!ability.can('read', record)) return null;
+  const shown = new Map<string, unknown>(Object.entries(entry));
+  shown.set('marking', judged.marking);
   const fields = permittedFieldsOf(ability, 'read', record, { fieldsFrom: (rule) => rule.fields ?? TIMELINE_FIELDS });
   const result: Record<string, unknown> = { id: entry.id };
-  for (const field of fields) if (field in entry) result[field] = (entry as Record<string, unknown>)[field];
+  for (const field of fields) if (shown.has(field)) result[field] = shown.get(field);
   return result as Partial<T> & { id: string };
 }

@@ -113,6 +113,29 @@ export const SIGNAL_READABLE_FIELDS = [
 
 export const SIGNAL_FIELDS = [...SIGNAL_READABLE_FIELDS, 'source'] as const satisfies readonly (keyof Signal)[];
 
+/** The fields a signal's author writes (create and edit); the rest the hub keeps itself. */
+export const SIGNAL_WRITABLE_FIELDS = [
+  'title',
+  'description',
+  'category',
+  'severity',
+  'marking',
+  'classification',
+  'sharedWith',
+  'recipients',
+  'affectedMunicipalities',
+  'platforms',
+  'evidence',
+  'disarmTechniques',
+  'source',
+  'leadAgency',
+  'firstSeenAt',
+] as const satisfies readonly (keyof Signal)[];
+export type SignalWritableField = (typeof SIGNAL_WRITABLE_FIELDS)[number];
+
+/** Written, like they are read, by the owner agency alone (visibility.md rule 4). */
+export const SIGNAL_OWNER_ONLY_FIELDS = ['source'] as const satisfies readonly SignalWritableField[];
+
 /** Who may make a transition: the chair alone, or those working the signal (and the chair). */
 export type TransitionKind = 'chair' | 'work';
 

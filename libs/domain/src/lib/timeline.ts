@@ -9,7 +9,13 @@ export interface TimelineEntry {
   signalId: string;
   kind: TimelineKind;
   text: string;
+  /** The marking the entry is read under: its own when `ownMarking`, else its signal's current one. */
   marking: Marking;
+  /**
+   * Whether its author gave the entry a marking stricter than its signal's (visibility.md rule
+   * 7). An entry without (system entries, comments at the signal's marking) follows the signal.
+   */
+  ownMarking: boolean;
   authorId: string;
   authorName: string;
   authorAgency: string;
