@@ -44,6 +44,25 @@ export default [
     },
   },
   {
+    files: ['apps/api/src/**/*.ts'],
+    rules: {
+      // One measure of text length (code points, as the database counts): see TextLength.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['Length', 'MinLength', 'MaxLength', 'IsISO8601', 'IsDateString'],
+              message:
+                'validator.js counts text and dates unlike PostgreSQL: use TextLength, IsTimestamp or IsCalendarDate from common/validators.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'tests/**/*.ts', 'apps/api/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

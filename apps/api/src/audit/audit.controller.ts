@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { TextLength } from '../common/validators';
 import { Can } from '../authorization/can.decorator';
 import type { AuditPage, AuditVerification } from '@verkiezingstafel/domain';
 import { CurrentRequester, type Requester } from '../common/requester';
@@ -9,8 +10,8 @@ import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) cursor?: string;
-  @ApiPropertyOptional({ description: 'Only events about this record' }) @IsOptional() @IsString() @MaxLength(100) entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @TextLength({ min: 0, max: 20 }) cursor?: string;
+  @ApiPropertyOptional({ description: 'Only events about this record' }) @IsOptional() @IsString() @TextLength({ min: 0, max: 100 }) entityId?: string;
 }
 
 @ApiTags('audit')

@@ -1,4 +1,4 @@
-import { type Clearance, CLEARANCES, parseRoleList, type Role } from '@verkiezingstafel/domain';
+import { type Clearance, CLEARANCES, parseRoleList, type Role, textLength } from '@verkiezingstafel/domain';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../auth/auth.service';
@@ -39,7 +39,7 @@ export function parseCreateUser(argv: readonly string[]): NewUser {
   const email = need('email');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new UsageError(`--email: "${email}" is not an e-mail address`);
   const name = need('name');
-  if (name.length > 200) throw new UsageError('--name: at most 200 characters');
+  if (textLength(name) < 1 || textLength(name) > 200) throw new UsageError('--name: 1 to 200 characters');
   const agency = need('agency').toUpperCase();
   let roles: Role[];
   try {

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { TEXT_LIMITS } from '@verkiezingstafel/domain';
+import { IsEmail, IsOptional, IsString, Matches } from 'class-validator';
+import { TextLength } from '../../common/validators';
 
 export class LoginDto {
   @ApiProperty({ example: 'voorzitter@bzk.demo' })
   @IsString()
-  @MaxLength(320)
+  @TextLength({ min: 0, max: TEXT_LIMITS.email.max })
   @IsEmail({ allow_display_name: false, require_tld: false })
   email!: string;
 
   @ApiProperty({ example: 'demo' })
   @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @TextLength(TEXT_LIMITS.password)
   password!: string;
 
   @ApiPropertyOptional({ description: 'Six-digit code of the authenticator app, when enrolled', example: '123456' })

@@ -1,15 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ELECTION_PHASES, ELECTION_TYPES, type ElectionPhase, type ElectionType, MILESTONE_CODES, type MilestoneCode } from '@verkiezingstafel/domain';
+import { ELECTION_PHASES, ELECTION_TYPES, type ElectionPhase, type ElectionType, MILESTONE_CODES, type MilestoneCode, TEXT_LIMITS } from '@verkiezingstafel/domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { IsOptionalNotNull } from '../../common/validators';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsOptionalNotNull, TextLength } from '../../common/validators';
 
 export class MilestoneDto {
   @ApiProperty({ enum: MILESTONE_CODES }) @IsIn(MILESTONE_CODES) code!: MilestoneCode;
 
   @ApiProperty({ format: 'date', example: '2026-02-02' })
-  @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   date!: string;
 }
 
@@ -19,12 +18,15 @@ export class CreateElectionDto {
   @Matches(/^[A-Z]{2}\d{4}[A-Z0-9-]{0,12}$/, { message: 'code must look like GR2026' })
   code!: string;
 
-  @ApiProperty({ example: 'Gemeenteraadsverkiezingen 2026' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'Gemeenteraadsverkiezingen 2026', minLength: TEXT_LIMITS.electionName.min, maxLength: TEXT_LIMITS.electionName.max })
+  @IsString()
+  @TextLength(TEXT_LIMITS.electionName)
+  name!: string;
+
   @ApiProperty({ enum: ELECTION_TYPES }) @IsIn(ELECTION_TYPES) type!: ElectionType;
 
   @ApiProperty({ format: 'date', example: '2026-03-18' })
-  @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'electionDay must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   electionDay!: string;
 
   @ApiPropertyOptional({ enum: ELECTION_PHASES, default: 'preparation' }) @IsOptionalNotNull() @IsIn(ELECTION_PHASES) phase?: ElectionPhase;

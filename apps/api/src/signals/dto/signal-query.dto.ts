@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MARKINGS, type Marking, SEVERITIES, type Severity, SIGNAL_CATEGORIES, SIGNAL_STATUSES, type SignalCategory, type SignalStatus } from '@verkiezingstafel/domain';
+import { MARKINGS, type Marking, SEVERITIES, type Severity, SIGNAL_CATEGORIES, SIGNAL_STATUSES, type SignalCategory, type SignalStatus, TEXT_LIMITS } from '@verkiezingstafel/domain';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AGENCY_CODE } from '../../common/validators';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { AGENCY_CODE, TextLength } from '../../common/validators';
 
 /** `?status=new,triaged` and `?status=new&status=triaged` both read as a list. */
 const toList = ({ value }: { value: unknown }): unknown =>
@@ -36,7 +36,7 @@ export class SignalQueryDto {
   municipality?: string;
 
   @ApiPropertyOptional({ description: 'Dutch full-text search in title and description' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @TextLength(TEXT_LIMITS.searchQuery)
   q?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
@@ -44,7 +44,7 @@ export class SignalQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional() @IsString() @TextLength(TEXT_LIMITS.cursor)
   cursor?: string;
 }
 

@@ -12,6 +12,7 @@ import {
   SIGNAL_CATEGORIES,
   SIGNAL_STATUSES,
   type SignalCategory,
+  TEXT_LIMITS,
   type SignalStatus,
 } from '@verkiezingstafel/domain';
 import { Type } from 'class-transformer';
@@ -26,39 +27,37 @@ import {
   IsString,
   IsUrl,
   IsUUID,
-  Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { AGENCY_CODE, IsNotStateSecret, IsOptionalNotNull, IsTimestamp, MAX_VERSION } from '../../common/validators';
+import { AGENCY_CODE, IsNotStateSecret, IsOptionalNotNull, IsTimestamp, MAX_VERSION, TextLength } from '../../common/validators';
 
 export class EvidenceDto {
   @ApiProperty({ example: 'https://x.com/example/status/1' })
   @IsString()
-  @MaxLength(2048)
+  @TextLength(TEXT_LIMITS.evidenceUrl)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: true }, { message: 'url must be an http(s) URL' })
   url!: string;
 
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: TEXT_LIMITS.evidenceDescription.max })
   @IsOptionalNotNull()
   @IsString()
-  @MaxLength(500)
+  @TextLength(TEXT_LIMITS.evidenceDescription)
   description?: string;
 }
 
 /** The fields a signal's author writes; shared by create and edit. */
 export class SignalFieldsDto {
-  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @ApiProperty({ minLength: TEXT_LIMITS.signalTitle.min, maxLength: TEXT_LIMITS.signalTitle.max, description: 'Lengths in Unicode code points' })
   @IsString()
-  @Length(1, 200)
+  @TextLength(TEXT_LIMITS.signalTitle)
   title!: string;
 
-  @ApiProperty({ maxLength: 20000 })
+  @ApiProperty({ maxLength: TEXT_LIMITS.signalDescription.max })
   @IsString()
-  @MaxLength(20000)
+  @TextLength(TEXT_LIMITS.signalDescription)
   description!: string;
 
   @ApiProperty({ enum: SIGNAL_CATEGORIES })
@@ -128,10 +127,14 @@ export class SignalFieldsDto {
   @Matches(DISARM_TECHNIQUE, { each: true, message: 'each value in disarmTechniques must be a DISARM id like T0086' })
   disarmTechniques?: string[];
 
-  @ApiPropertyOptional({ maxLength: 5000, nullable: true, description: 'How the originator knows; owner agency only' })
+  @ApiPropertyOptional({
+    maxLength: TEXT_LIMITS.signalSource.max,
+    nullable: true,
+    description: 'How the originator knows; read, set, changed and cleared by the owner agency only',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(5000)
+  @TextLength(TEXT_LIMITS.signalSource)
   source?: string | null;
 
   @ApiPropertyOptional({ example: 'NCTV', nullable: true })
@@ -140,7 +143,7 @@ export class SignalFieldsDto {
   @Matches(AGENCY_CODE, { message: 'leadAgency must be an agency code' })
   leadAgency?: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'Between 1900 and 2200' })
   @IsOptional()
   @IsTimestamp()
   firstSeenAt?: string | null;
@@ -178,9 +181,9 @@ export class TransitionDto {
   @Max(MAX_VERSION)
   version!: number;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({ maxLength: TEXT_LIMITS.transitionNote.max })
   @IsOptionalNotNull()
   @IsString()
-  @MaxLength(2000)
+  @TextLength(TEXT_LIMITS.transitionNote)
   note?: string;
 }
