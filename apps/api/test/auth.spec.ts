@@ -254,7 +254,7 @@ describe('two-factor sign-in (TOTP)', () => {
 
     const wrong = await hub.http().post('/api/auth/totp/confirm').set(auth).send({ code: '000000' === authenticator.generate(secret) ? '111111' : '000000' });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.errors).toEqual([{ field: 'code', message: 'code is not correct' }]);
+    expect(wrong.body.errors).toEqual([{ field: 'code', code: 'incorrect', message: 'code is not correct' }]);
 
     const confirm = await hub.http().post('/api/auth/totp/confirm').set(auth).send({ code: authenticator.generate(secret) });
     expect(confirm.status).toBe(200);

@@ -54,7 +54,7 @@ describe('the HTTP contract', () => {
       .set('Authorization', `Bearer ${token}`)
       .send({ code: '12ab' });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ field: 'code', message: 'code must be six digits' }]);
+    expect(response.body.errors).toEqual([{ field: 'code', code: 'invalid_format', message: 'code must be six digits' }]);
   });
 
   it('refuses unknown fields on an endpoint whose body is empty', async () => {
@@ -64,7 +64,7 @@ describe('the HTTP contract', () => {
       .set('Authorization', `Bearer ${token}`)
       .send({ secret: 'JBSWY3DPEHPK3PXP' });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ field: 'secret', message: 'unknown field secret is not allowed' }]);
+    expect(response.body.errors).toEqual([{ field: 'secret', code: 'not_allowed', message: 'unknown field secret is not allowed' }]);
     const [{ totp_secret }] = (await hub.db.query(`SELECT totp_secret FROM users WHERE email = 'liaison@aivd.demo'`)) as {
       totp_secret: string | null;
     }[];

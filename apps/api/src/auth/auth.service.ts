@@ -5,7 +5,8 @@ import { authenticator } from 'otplib';
 import { randomBytes } from 'node:crypto';
 import { toDataURL } from 'qrcode';
 import { DataSource } from 'typeorm';
-import { ProblemException, validationProblem } from '../common/problem.exception';
+import { validationProblem } from '../common/api.errors';
+import { AuthError, authProblem } from './auth.errors';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RUNTIME, type Runtime } from '../config/runtime';
 import type { AuthContext } from './auth.context';
@@ -51,8 +52,7 @@ interface CredentialRow {
 }
 
 const invalidCredentials = () =>
-  new ProblemException(401, {
-    code: 'invalid_credentials',
+  authProblem(AuthError.InvalidCredentials, {
     detail: 'The e-mail address, password or code is not correct.',
   });
 
@@ -82,8 +82,7 @@ export class AuthService {
     if (candidate.totp_enabled) {
       if (input.code === undefined) {
         await this.throttle.withdraw(attempt);
-        throw new ProblemException(401, {
-          code: 'totp_required',
+        throw authProblem(AuthError.TotpRequired, {
           detail: 'Enter the six-digit code from your authenticator app.',
         });
       }
@@ -167,15 +166,14 @@ export class AuthService {
       [userId],
     );
     const row = rows[0];
-    if (!row) throw new ProblemException(401, { code: 'unauthenticated', detail: 'Sign in again.' });
+    if (!row) throw authProblem(AuthError.Unauthenticated, { detail: 'Sign in again.' });
     return this.toSessionUser(row);
   }
 
   /** Starts (or restarts) enrolment: a new secret, stored sealed, confirmed by a first code. */
   async beginTotpEnrolment(user: SessionUser): Promise<{ secret: string; otpauthUrl: string; qrCodeDataUrl: string }> {
     if (user.totpEnabled) {
-      throw new ProblemException(409, {
-        code: 'totp_already_enabled',
+      throw authProblem(AuthError.TotpAlreadyEnabled, {
         detail: 'Two-factor sign-in is already on; turn it off first to enrol a new device.',
       });
     }
@@ -193,10 +191,10 @@ export class AuthService {
     const row = await this.totpState(user.id);
     if (row.totp_enabled) return this.me(user.id);
     if (row.totp_secret === null) {
-      throw new ProblemException(409, { code: 'totp_not_started', detail: 'Start enrolment first.' });
+      throw authProblem(AuthError.TotpNotStarted, { detail: 'Start enrolment first.' });
     }
     if (!(await this.acceptTotp(user.id, row.totp_secret, row.totp_last_step, code))) {
-      throw validationProblem([{ field: 'code', message: 'code is not correct' }]);
+      throw validationProblem([{ field: 'code', code: 'incorrect', message: 'code is not correct' }]);
     }
     await this.db.query(`UPDATE users SET totp_enabled = true, updated_at = now() WHERE id = $1`, [user.id]);
     return this.me(user.id);
@@ -204,15 +202,14 @@ export class AuthService {
 
   async disableTotp(user: SessionUser, code: string): Promise<SessionUser> {
     if (requiresTotp(user.roles, this.config.mfaRequiredRoles)) {
-      throw new ProblemException(403, {
-        code: 'totp_required_by_role',
+      throw authProblem(AuthError.TotpRequiredByRole, {
         detail: 'Your role requires two-factor sign-in; it cannot be turned off.',
       });
     }
     const row = await this.totpState(user.id);
     if (!row.totp_enabled) return this.me(user.id);
     if (!(await this.acceptTotp(user.id, row.totp_secret, row.totp_last_step, code))) {
-      throw validationProblem([{ field: 'code', message: 'code is not correct' }]);
+      throw validationProblem([{ field: 'code', code: 'incorrect', message: 'code is not correct' }]);
     }
     await this.db.query(
       `UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1`,
@@ -227,7 +224,7 @@ export class AuthService {
       [userId],
     );
     const row = rows[0];
-    if (!row) throw new ProblemException(401, { code: 'unauthenticated', detail: 'Sign in again.' });
+    if (!row) throw authProblem(AuthError.Unauthenticated, { detail: 'Sign in again.' });
     return row;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ProblemException } from '../common/problem.exception';
+import { AuthError, authProblem } from './auth.errors';
 
 /**
  * Limits failed sign-ins per account and per IP over a sliding window. Counted in PostgreSQL
@@ -68,8 +68,7 @@ export class LoginThrottleService {
     for (const row of rows) {
       if (row.failures >= (limits[row.scope] ?? Infinity)) {
         const retryAfter = Math.max(1, row.retry_after);
-        throw new ProblemException(429, {
-          code: 'too_many_attempts',
+        throw authProblem(AuthError.TooManyAttempts, {
           detail: `Too many failed sign-in attempts. Try again in ${retryAfter} seconds.`,
           retryAfter,
           headers: { 'Retry-After': String(retryAfter) },

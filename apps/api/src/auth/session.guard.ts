@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CAN, type CanRequirement } from '../authorization/can.decorator';
-import { ProblemException } from '../common/problem.exception';
+import { ApiError, apiProblem } from '../common/api.errors';
 import { requesterFor } from '../common/requester';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ALLOW_DURING_TOTP_ENROLMENT, type AuthenticatedRequest, IS_PUBLIC, sessionCookie } from './auth.context';
+import { AuthError, authProblem } from './auth.errors';
 import { AuthService } from './auth.service';
 
 /** Reads the session token from the cookie or an `Authorization: Bearer` header. */
@@ -38,22 +39,19 @@ export class SessionGuard implements CanActivate {
     const token = tokenFromRequest(request, this.config.production);
     const auth = token === null ? null : await this.auth.authenticate(token);
     if (!auth) {
-      throw new ProblemException(401, {
-        code: 'unauthenticated',
+      throw authProblem(AuthError.Unauthenticated, {
         detail: token === null ? 'Sign in first.' : 'Your session has ended; sign in again.',
       });
     }
     request.auth = auth;
     const requirement = this.reflector.getAllAndOverride<CanRequirement | undefined>(CAN, targets);
     if (requirement && !requesterFor(auth.user).ability.can(requirement.action, requirement.subject)) {
-      throw new ProblemException(403, {
-        code: 'forbidden',
+      throw apiProblem(ApiError.Forbidden, {
         detail: `Your role may not ${requirement.action.replace(/_/g, ' ')} ${requirement.subject.toLowerCase()} records.`,
       });
     }
     if (auth.user.totpEnrolmentRequired && !this.reflector.getAllAndOverride<boolean>(ALLOW_DURING_TOTP_ENROLMENT, targets)) {
-      throw new ProblemException(403, {
-        code: 'totp_enrolment_required',
+      throw authProblem(AuthError.TotpEnrolmentRequired, {
         detail: 'Your role requires two-factor sign-in: enrol an authenticator app first.',
       });
     }

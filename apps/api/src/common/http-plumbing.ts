@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fieldProblem } from './problem.exception';
+import { ApiError, fieldProblem } from './api.errors';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -21,7 +21,7 @@ export function registerJsonBody(fastify: FastifyInstance): void {
     (request: FastifyRequest, text: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
       const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        done(fieldProblem(415, 'unsupported_encoding', 'Content-Type', `charset ${charset} is not supported: send UTF-8`));
+        done(fieldProblem(ApiError.UnsupportedEncoding, 'Content-Type', 'not_one_of', `charset ${charset} is not supported: send UTF-8`));
         return;
       }
       const source = typeof text === 'string' ? text : text.toString('utf8');
@@ -34,11 +34,11 @@ export function registerJsonBody(fastify: FastifyInstance): void {
       try {
         body = JSON.parse(source);
       } catch {
-        done(fieldProblem(400, 'malformed_json', 'body', 'The request body is not valid JSON.'));
+        done(fieldProblem(ApiError.MalformedJson, 'body', 'invalid_format', 'The request body is not valid JSON.'));
         return;
       }
       if (body === null || typeof body !== 'object') {
-        done(fieldProblem(400, 'malformed_json', 'body', 'The request body must be a JSON object or array.'));
+        done(fieldProblem(ApiError.MalformedJson, 'body', 'wrong_type', 'The request body must be a JSON object or array.'));
         return;
       }
       done(null, body);
@@ -48,7 +48,7 @@ export function registerJsonBody(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-      done(fieldProblem(415, 'unsupported_encoding', 'Content-Encoding', `Content-Encoding ${encoding} is not supported: send the body uncompressed`));
+      done(fieldProblem(ApiError.UnsupportedEncoding, 'Content-Encoding', 'not_one_of', `Content-Encoding ${encoding} is not supported: send the body uncompressed`));
       return;
     }
     done();

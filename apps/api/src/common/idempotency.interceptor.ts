@@ -7,7 +7,7 @@ import { from, type Observable, of, switchMap } from 'rxjs';
 import { catchError, concatMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/auth.context';
-import { ProblemException, validationProblem } from './problem.exception';
+import { ApiError, apiProblem, validationProblem } from './api.errors';
 import { unreadableJsonErrors } from './validation';
 
 /** A key still in flight after this long belongs to a request that died; it may be taken over. */
@@ -76,7 +76,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.auth) return next.handle();
     if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw validationProblem([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+      throw validationProblem([{ field: 'Idempotency-Key', code: 'invalid_format', message: 'must be 1 to 255 visible ASCII characters' }]);
     }
     // The body is hashed before the validation pipe sees it: refuse first what hashing cannot take.
     const unreadable = unreadableJsonErrors(request.body ?? null);
@@ -127,10 +127,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     if (!row) return this.claim(userId, key, method, path, hash);
     if (row.request_hash !== hash) {
-      throw new ProblemException(422, {
-        code: 'idempotency_key_reused',
+      throw apiProblem(ApiError.IdempotencyKeyReused, {
         detail: 'This Idempotency-Key was used for a different request.',
-        errors: [{ field: 'Idempotency-Key', message: 'already used with another body or path' }],
+        errors: [{ field: 'Idempotency-Key', code: 'conflict', message: 'already used with another body or path' }],
       });
     }
     if (row.state === 'done') return { body: row.response_body };
@@ -142,8 +141,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
       if (taken === 1) return null;
     }
-    throw new ProblemException(409, {
-      code: 'idempotency_key_in_flight',
+    throw apiProblem(ApiError.IdempotencyKeyInFlight, {
       detail: 'A request with this Idempotency-Key is still being processed; retry shortly.',
       headers: { 'Retry-After': '1' },
     });

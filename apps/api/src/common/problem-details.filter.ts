@@ -2,21 +2,22 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import { PROBLEM_CONTENT_TYPE, ProblemDetails } from '@verkiezingstafel/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
-import { fieldProblem, PROBLEM_TYPE_BASE, ProblemException, titleFor, validationProblem } from './problem.exception';
+import { ApiError, apiProblem, fieldProblem, validationProblem } from './api.errors';
+import { clientDataProblem } from './database-errors';
+import { PROBLEM_TYPE_BASE, ProblemException, titleFor } from './problem.exception';
 
 /**
  * Fastify refused the request while reading it (Nest hands its errors on as bare
  * HttpExceptions): say which part of the request was wrong.
  */
 function unreadableRequest(status: number, message: string): ProblemException | null {
-  const named = (code: string, field: string, detail: string) => fieldProblem(status, code, field, detail);
   switch (status) {
     case 413:
-      return named('body_too_large', 'body', 'The request body is larger than the 1 MB limit.');
+      return fieldProblem(ApiError.BodyTooLarge, 'body', 'too_long', 'The request body is larger than the 1 MB limit.');
     case 415:
-      return named('unsupported_media_type', 'Content-Type', 'Send the body as application/json.');
+      return fieldProblem(ApiError.UnsupportedMediaType, 'Content-Type', 'not_one_of', 'Send the body as application/json.');
     case 400:
-      return named('unreadable_body', 'body', `The request body could not be read: ${message}`);
+      return fieldProblem(ApiError.UnreadableBody, 'body', 'invalid_format', `The request body could not be read: ${message}`);
     default:
       return null;
   }
@@ -71,27 +72,14 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
     };
   }
   if (isDatabaseUnavailable(error)) {
-    return {
-      problem: {
-        type: `${PROBLEM_TYPE_BASE}database-unavailable`,
-        title: titleFor(503),
-        status: 503,
-        code: 'database_unavailable',
-        detail: 'The database is not reachable just now. Try again in a moment; with an Idempotency-Key a retry is safe.',
-      },
-      headers: { 'Retry-After': '2' },
-    };
+    const unavailable = apiProblem(ApiError.DatabaseUnavailable, {
+      detail: 'The database is not reachable just now. Try again in a moment; with an Idempotency-Key a retry is safe.',
+    });
+    return { problem: unavailable.problem, headers: { 'Retry-After': '2' } };
   }
-  return {
-    problem: {
-      type: `${PROBLEM_TYPE_BASE}internal-error`,
-      title: titleFor(500),
-      status: 500,
-      code: 'internal_error',
-      detail: 'An unexpected error occurred; it has been logged.',
-    },
-    headers: {},
-  };
+  const refused = clientDataProblem(error);
+  if (refused) return { problem: refused.problem, headers: {} };
+  return { problem: apiProblem(ApiError.InternalError, { detail: 'An unexpected error occurred; it has been logged.' }).problem, headers: {} };
 }
 
 @Catch()
@@ -126,8 +114,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 export function routerErrorHandler(error: { code?: string; message: string }, request: FastifyRequest, reply: FastifyReply): void {
   const problem =
     error.code === 'FST_ERR_BAD_URL'
-      ? validationProblem([{ field: 'path', message: 'the path is not valid percent-encoding' }])
-      : validationProblem([{ field: 'path', message: error.message }]);
+      ? validationProblem([{ field: 'path', code: 'invalid_format', message: 'the path is not valid percent-encoding' }])
+      : validationProblem([{ field: 'path', code: 'invalid_format', message: error.message }]);
   sendProblem(request, reply, problem.problem);
 }
 
@@ -140,7 +128,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const problem = validationProblem([{ field: 'request', message: 'the request is not well-formed HTTP' }]).problem;
+  const problem = validationProblem([{ field: 'request', code: 'invalid_format', message: 'the request is not well-formed HTTP' }]).problem;
   const body = JSON.stringify(problem);
   socket.end(
     `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { FieldError, ProblemDetails } from '@verkiezingstafel/domain';
+import type { FieldError, ProblemDetails } from '@verkiezingstafel/domain';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -54,19 +54,12 @@ export class ProblemException extends HttpException {
   }
 }
 
-export function validationProblem(errors: FieldError[], detail?: string): ProblemException {
-  return new ProblemException(400, {
-    code: 'validation_failed',
-    detail: detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    errors,
-  });
+/**
+ * One feature's error codes and the status each is answered with: the one mapping from that
+ * feature's codes to problem+json (twenty's `*.exception.ts`). The same code always gives the
+ * same status and shape.
+ */
+export function problemsOf<C extends string>(statuses: Readonly<Record<C, number>>): (code: C, init?: Omit<ProblemInit, 'code'>) => ProblemException {
+  return (code, init = {}) => new ProblemException(statuses[code], { ...init, code });
 }
 
-/** A refusal about one part of the request, named as the field (e.g. `body`, `Content-Type`). */
-export function fieldProblem(status: number, code: string, field: string, detail: string): ProblemException {
-  return new ProblemException(status, { code, detail, errors: [{ field, message: detail }] });
-}
-
-export function notFound(what = 'resource'): ProblemException {
-  return new ProblemException(404, { code: 'not_found', detail: `No such ${what}.` });
-}

@@ -1,5 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { validationProblem } from './problem.exception';
+import { validationProblem } from './api.errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,7 +13,7 @@ export class UuidPipe implements PipeTransform<string, string> {
   constructor(private readonly field = 'id') {}
 
   transform(value: string): string {
-    if (!isUuid(value)) throw validationProblem([{ field: this.field, message: `${this.field} must be a UUID` }]);
+    if (!isUuid(value)) throw validationProblem([{ field: this.field, code: 'invalid_format', message: `${this.field} must be a UUID` }]);
     return value.toLowerCase();
   }
 }

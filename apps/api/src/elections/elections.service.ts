@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Election } from '@verkiezingstafel/domain';
 import { DataSource, type EntityManager } from 'typeorm';
-import { notFound, ProblemException, validationProblem } from '../common/problem.exception';
+import { notFound, validationProblem } from '../common/api.errors';
 import type { Requester } from '../common/requester';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { CreateElectionDto } from './dto/create-election.dto';
+import { ElectionError, electionProblem } from './elections.errors';
 
 interface ElectionRow {
   id: string;
@@ -64,11 +65,14 @@ export class ElectionsService {
   async create(requester: Requester, input: CreateElectionDto): Promise<Election> {
     const codes = (input.milestones ?? []).map((m) => m.code);
     const repeated = codes.findIndex((code, i) => codes.indexOf(code) !== i);
-    if (repeated >= 0) throw validationProblem([{ field: `milestones[${repeated}].code`, message: 'each milestone once' }]);
+    if (repeated >= 0) throw validationProblem([{ field: `milestones[${repeated}].code`, code: 'duplicate', message: 'each milestone once' }]);
     return this.unitOfWork.run(requester, async (tx, journal) => {
       const exists: unknown[] = await tx.query(`SELECT 1 FROM elections WHERE code = $1`, [input.code]);
       if (exists.length > 0) {
-        throw new ProblemException(409, { code: 'duplicate_code', detail: `An election ${input.code} exists.`, errors: [{ field: 'code', message: 'already exists' }] });
+        throw electionProblem(ElectionError.DuplicateCode, {
+          detail: `An election ${input.code} exists.`,
+          errors: [{ field: 'code', code: 'already_exists', message: 'already exists' }],
+        });
       }
       if (input.municipalities) {
         const known: { code: string }[] = await tx.query(
@@ -79,7 +83,7 @@ export class ElectionsService {
         const errors = input.municipalities
           .map((code, i) => ({ code, i }))
           .filter(({ code }) => !set.has(code))
-          .map(({ code, i }) => ({ field: `municipalities[${i}]`, message: `no municipality ${code}` }));
+          .map(({ code, i }) => ({ field: `municipalities[${i}]`, code: 'unknown_municipality' as const, message: `no municipality ${code}` }));
         if (errors.length > 0) throw validationProblem(errors);
       }
       const [{ id }]: { id: string }[] = await tx.query(

@@ -51,14 +51,20 @@ export const FIELD_ERROR_CODES = [
   'invalid_cursor',
   /** A value that conflicts with another value of the same request or of the record. */
   'conflict',
+  /** A value another record already holds where it must be unique (an election code, ...). */
+  'already_exists',
+  /** A value the database refused by a rule of its own (a constraint no other check names). */
+  'invalid_value',
+  /** A secret or one-time code that does not match (a wrong TOTP code). */
+  'incorrect',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
 /** One invalid field of a request, named by its path (`title`, `sharedWith[2]`). */
 export interface FieldError {
   field: string;
-  /** Why, as a code the board translates; optional only until every producer sets it. */
-  code?: FieldErrorCode;
+  /** Why, as a code the board translates. */
+  code: FieldErrorCode;
   message: string;
 }
 
