@@ -220,7 +220,7 @@ async function readBenchmarks(api, db, databaseUrl) {
   const ids = (
     await db.query(`SELECT id FROM signals WHERE election_id = $1 AND marking = 'GREEN' AND classification = 'NONE' ORDER BY random() LIMIT 500`, [electionId])
   ).rows.map((r) => r.id);
-  const select = readFileSync(join(ROOT, 'dist/api/apps/api/src/signals/signal.mapper.js'), 'utf8').match(/SIGNAL_SELECT = `([\s\S]*?)`/)[1];
+  const select = readFileSync(join(ROOT, 'dist/api/apps/api/src/signals/signals.repository.js'), 'utf8').match(/SIGNAL_SELECT = `([\s\S]*?)`/)[1];
   const statuses = ['new', 'triaged', 'in_progress', 'monitoring'];
   const scenarios = [
     {

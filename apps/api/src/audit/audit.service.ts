@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { AuditBreakReason, AuditPage, AuditVerification } from '@verkiezingstafel/domain';
 import { DataSource } from 'typeorm';
 import { SqlParams } from '../authorization/ability-sql';
-import { validationProblem } from '../common/problem.exception';
+import { validationProblem } from '../common/api.errors';
 import type { Requester } from '../common/requester';
-import { SignalsService } from '../signals/signals.service';
+import { SignalAccessService } from '../signals/signal-access.service';
+
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 interface AuditRow {
   seq: string;
@@ -25,28 +27,41 @@ interface AuditRow {
 export class AuditService {
   constructor(
     private readonly db: DataSource,
-    private readonly signals: SignalsService,
+    private readonly access: SignalAccessService,
   ) {}
 
   /**
-   * Newest first; `before` is the `seq` of the last event of the previous page. Events about a
-   * signal (or a measure or platform report of one) the reader may not read are withheld: that
-   * signal does not exist for the reader (visibility.md rule 6). Administrators read every
-   * signal's metadata, so they see the whole trail.
+   * Newest first; `before` is the `seq` of the last event of the previous page. Each event is
+   * judged by the record it is about (visibility.md rule 6): an event about a signal, or about a
+   * measure or platform report of one, is withheld where the reader may not read that signal; an
+   * event about a timeline entry also where the reader may not read that entry (an entry with a
+   * marking of its own is judged on it). Administrators read every record's metadata, so they
+   * see the whole trail.
    */
   async list(requester: Requester, limit: number, before?: number, entityId?: string): Promise<AuditPage> {
     const params = new SqlParams([before ?? null, entityId ?? null, limit + 1]);
-    const readable = this.signals.readCondition(requester.ability, params);
+    const signalReadable = this.access.readCondition(requester.ability, params);
+    const entryReadable = this.access.entryReadCondition(requester.ability, params);
+    const uuid = (text: string) => `(CASE WHEN ${text} ~* '${UUID_PATTERN}' THEN (${text})::uuid END)`;
     const rows: AuditRow[] = await this.db.query(
       `SELECT a.seq, a.at, a.actor_id, u.name AS actor_name, a.actor_agency, a.action, a.entity_type, a.entity_id, a.details,
               a.ip, a.request_id, encode(a.hash, 'hex') AS hash
          FROM audit_events a
          LEFT JOIN users u ON u.id = a.actor_id
-         LEFT JOIN signals s ON s.id = (
-           SELECT CASE WHEN ref ~ '^[0-9a-fA-F-]{36}$' THEN ref::uuid END
-             FROM (SELECT CASE WHEN a.entity_type = 'signal' THEN a.entity_id ELSE a.details ->> 'signalId' END AS ref) r)
+         LEFT JOIN LATERAL (
+           SELECT CASE a.entity_type
+                    WHEN 'signal' THEN ${uuid('a.entity_id')}
+                    WHEN 'measure' THEN (SELECT m.signal_id FROM measures m WHERE m.id = ${uuid('a.entity_id')})
+                    WHEN 'platform_report' THEN (SELECT p.signal_id FROM platform_reports p WHERE p.id = ${uuid('a.entity_id')})
+                    ELSE ${uuid("a.details ->> 'signalId'")}
+                  END AS signal_id,
+                  ${uuid("a.details ->> 'entryId'")} AS entry_id
+         ) about ON true
+         LEFT JOIN signals s ON s.id = about.signal_id
+         LEFT JOIN timeline_entries t ON t.id = about.entry_id AND t.signal_id = s.id
         WHERE ($1::bigint IS NULL OR a.seq < $1) AND ($2::text IS NULL OR a.entity_id = $2)
-          AND (s.id IS NULL OR ${readable})
+          AND (s.id IS NULL OR ${signalReadable})
+          AND (t.id IS NULL OR ${entryReadable})
         ORDER BY a.seq DESC LIMIT $3`,
       params.values,
     );
@@ -97,7 +112,7 @@ export class AuditService {
 
   parseCursor(cursor: string | undefined): number | undefined {
     if (cursor === undefined) return undefined;
-    if (!/^\d{1,18}$/.test(cursor)) throw validationProblem([{ field: 'cursor', message: 'cursor is not a cursor of this list' }]);
+    if (!/^\d{1,18}$/.test(cursor)) throw validationProblem([{ field: 'cursor', code: 'invalid_cursor', message: 'cursor is not a cursor of this list' }]);
     return Number(cursor);
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RUNTIME, type Runtime } from '../config/runtime';
 import { dataSourceOptions } from './data-source';
+import { UnitOfWork } from './unit-of-work';
 
 @Global()
 @Module({
@@ -16,5 +17,8 @@ import { dataSourceOptions } from './data-source';
       }),
     }),
   ],
+  // Every feature writes through the one unit of work (row, timeline, audit, outbox, then the 2xx).
+  providers: [UnitOfWork],
+  exports: [UnitOfWork],
 })
 export class DatabaseModule {}

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { UnitOfWork } from '../database/unit-of-work';
 import { ElectionsController } from './elections.controller';
 import { ElectionsService } from './elections.service';
 
 @Module({
   controllers: [ElectionsController],
-  providers: [ElectionsService, UnitOfWork],
+  providers: [ElectionsService],
 })
 export class ElectionsModule {}

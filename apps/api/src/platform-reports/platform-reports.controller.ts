@@ -4,7 +4,7 @@ import type { PlatformReport } from '@verkiezingstafel/domain';
 import { Can } from '../authorization/can.decorator';
 import { CurrentRequester, type Requester } from '../common/requester';
 import { UuidPipe } from '../common/uuid.pipe';
-import { CreatePlatformReportDto, UpdatePlatformReportDto } from '../signals/dto/timeline.dto';
+import { CreatePlatformReportDto, UpdatePlatformReportDto } from './dto/platform-report.dto';
 import { PlatformReportsService } from './platform-reports.service';
 
 @ApiTags('platform reports')
