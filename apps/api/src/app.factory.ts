@@ -44,6 +44,8 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
       },
     },
     strictTransportSecurity: https,
+    // Agrees with frame-ancestors 'none' above, for browsers that read only the older header.
+    xFrameOptions: { action: 'deny' },
   });
   /** What every response carries: the security headers, its request id, no caching of the API. */
   const stamp = (request: FastifyRequest, reply: FastifyReply) => {

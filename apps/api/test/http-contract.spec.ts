@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('the HTTP contract', () => {
@@ -138,11 +139,17 @@ describe('the HTTP contract', () => {
     expect(ready.body.details.database.status).toBe('up');
   });
 
-  it('exposes Prometheus metrics, including request durations', async () => {
-    const response = await hub.http().get('/metrics');
-    expect(response.status).toBe(200);
-    expect(response.text).toContain('http_request_duration_seconds');
-    expect(response.text).toContain('process_cpu_user_seconds_total');
+  it('exposes Prometheus metrics that count every answered request by route and status', async () => {
+    const count = async (): Promise<number> => {
+      const response = await hub.http().get('/metrics');
+      expect(response.status).toBe(200);
+      expect(response.text).toContain('process_cpu_user_seconds_total');
+      const line = /^http_request_duration_seconds_count\{method="GET",route="\/api\/health",status="200"\} (\d+)$/m.exec(response.text);
+      return line ? Number(line[1]) : 0;
+    };
+    const before = await count();
+    for (let i = 0; i < 3; i++) expect((await hub.http().get('/api/health')).status).toBe(200);
+    expect(await count()).toBe(before + 3);
   });
 
   it('serves the OpenAPI description generated from the DTOs', async () => {
@@ -158,6 +165,19 @@ describe('the HTTP contract', () => {
 });
 
 describe('transport security headers', () => {
+  it('forbid framing twice over: X-Frame-Options DENY, as the CSP says with frame-ancestors none', async () => {
+    const hub = await startTestApp();
+    try {
+      for (const path of ['/api/health', '/api/no-such-thing', '/api/docs']) {
+        const response = await hub.http().get(path);
+        expect(response.headers['x-frame-options']).toBe('DENY');
+        expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      }
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('ask for HTTPS (HSTS, upgrade-insecure-requests) only where the board is served over HTTPS', async () => {
     const plain = await startTestApp();
     const secure = await startTestApp({ PUBLIC_ORIGIN: 'https://tafel.example' });
@@ -172,6 +192,60 @@ describe('transport security headers', () => {
     } finally {
       await plain.close();
       await secure.close();
+    }
+  });
+});
+
+describe('metrics in production', () => {
+  const production = { NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://tafel.example' };
+  const TOKEN = 'metrics-token-of-at-least-32-bytes-long';
+
+  it('are not served on the public port without a port or token of their own', async () => {
+    const hub = await startTestApp(production);
+    try {
+      const response = await hub.http().get('/metrics');
+      expect(response.status).toBe(404);
+      expect(response.text).not.toContain('http_request_duration_seconds');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('are served on the public port only with the bearer token of METRICS_TOKEN', async () => {
+    const hub = await startTestApp({ ...production, METRICS_TOKEN: TOKEN });
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${TOKEN}x`, TOKEN]) {
+        const request = hub.http().get('/metrics');
+        const response = await (authorization === undefined ? request : request.set('Authorization', authorization));
+        expect({ authorization, status: response.status }).toEqual({ authorization, status: 401 });
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(response.text).not.toContain('http_request_duration_seconds');
+      }
+      const allowed = await hub.http().get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+      expect(allowed.status).toBe(200);
+      expect(allowed.text).toContain('http_request_duration_seconds_count');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('are served on METRICS_PORT, and then never on the public port', async () => {
+    const hub = await startTestApp({ ...production, METRICS_PORT: '0' });
+    try {
+      expect((await hub.http().get('/metrics')).status).toBe(404);
+      const { MetricsServer } = await import('../src/health/metrics.server');
+      const port = hub.app.get(MetricsServer).port();
+      expect(port).toEqual(expect.any(Number));
+      const internal = request(`http://127.0.0.1:${port}`);
+      const scraped = await internal.get('/metrics');
+      expect(scraped.status).toBe(200);
+      expect(scraped.headers['content-type']).toMatch(/^text\/plain/);
+      expect(scraped.text).toContain('process_cpu_user_seconds_total');
+      // Only the metrics: no API, no board on that port.
+      expect((await internal.get('/api/health')).status).toBe(404);
+      expect((await internal.post('/metrics')).status).toBe(405);
+    } finally {
+      await hub.close();
     }
   });
 });

@@ -35,6 +35,12 @@ describe('configuration', () => {
     expect(errorOf({ ...base, SESSION_SECRET: 'short' }).message).toContain('at least 32 bytes');
   });
 
+  it('reads a port and a token for the metrics, and leaves them unset by default', () => {
+    expect(loadConfig({}, '/srv')).toMatchObject({ metricsPort: null, metricsToken: null });
+    const config = loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 't'.repeat(32) }, '/srv');
+    expect(config).toMatchObject({ metricsPort: 9464, metricsToken: 't'.repeat(32) });
+  });
+
   it('requires two factors for admin and chair in production by default', () => {
     const config = loadConfig(
       { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/tafel', SESSION_SECRET: strongSecret },
@@ -56,6 +62,10 @@ describe('configuration', () => {
     ['TRUST_PROXY', 'maybe'],
     ['NODE_ENV', 'staging'],
     ['SMTP_URL', 'http://mail'],
+    ['METRICS_PORT', 'abc'],
+    ['METRICS_PORT', '3000'],
+    ['METRICS_TOKEN', 'too-short'],
+    ['METRICS_TOKEN', 'has spaces in it but is long enough to pass'],
   ])('stops with a message naming %s when it is %j', (variable, value) => {
     const error = errorOf({ [variable]: value });
     expect(error.variable).toBe(variable);

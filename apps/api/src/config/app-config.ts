@@ -28,6 +28,10 @@ export interface AppConfig {
   realtimeSessionSweepSeconds: number;
   /** How long outbox events are kept for clients that resume. */
   realtimeRetentionHours: number;
+  /** A port of its own for `GET /metrics` (then never served on the public port); 0: any free port. */
+  metricsPort: number | null;
+  /** A bearer token `GET /metrics` requires, on whichever port it is served. */
+  metricsToken: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -136,6 +140,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     throw new ConfigError('MFA_REQUIRED_ROLES', (error as Error).message);
   }
 
+  const metricsPortRaw = read(env, 'METRICS_PORT');
+  const metricsPort = metricsPortRaw === undefined ? null : integer(env, 'METRICS_PORT', 0, 0, 65535);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port}): the metrics are kept off the public port`);
+  }
+  const metricsToken = read(env, 'METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 visible ASCII characters, without spaces');
+  }
+
   return {
     production,
     demo: databaseUrl === null,
@@ -159,6 +173,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     realtimeSessionSweepSeconds: integer(env, 'REALTIME_SESSION_SWEEP_SECONDS', 15, 1, 3600),
     realtimeRetentionHours: integer(env, 'REALTIME_RETENTION_HOURS', 24, 1, 24 * 30),
+    metricsPort,
+    metricsToken,
   };
 }
 
