@@ -152,6 +152,34 @@ describe('the HTTP contract', () => {
     expect(await count()).toBe(before + 3);
   });
 
+  it('documents the response of every route in OpenAPI: a JSON schema for each 2xx, or none for a 204', async () => {
+    const document = (await hub.http().get('/api/docs/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const undocumented: string[] = [];
+    let routes = 0;
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        routes++;
+        const successes = Object.entries(operation.responses).filter(([status]) => /^2\d\d$/.test(status));
+        if (successes.length === 0) undocumented.push(`${method.toUpperCase()} ${path}: no 2xx response`);
+        for (const [status, response] of successes) {
+          if (status === '204') continue;
+          const schema = response.content?.['application/json']?.schema;
+          // A named schema, or an array of one; either must have properties of its own.
+          const ref = (schema?.['$ref'] ?? (schema?.['items'] as { $ref?: string } | undefined)?.$ref) as string | undefined;
+          const component = ref ? document.components.schemas[ref.replace('#/components/schemas/', '')] : undefined;
+          if (!component || Object.keys(component.properties ?? {}).length === 0) {
+            undocumented.push(`${method.toUpperCase()} ${path} ${status}: no response schema`);
+          }
+        }
+      }
+    }
+    expect(routes).toBeGreaterThanOrEqual(25);
+    expect(undocumented).toEqual([]);
+  });
+
   it('serves the OpenAPI description generated from the DTOs', async () => {
     const response = await hub.http().get('/api/docs/openapi.json');
     expect(response.status).toBe(200);

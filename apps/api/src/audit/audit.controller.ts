@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { TextLength } from '../common/validators';
@@ -7,6 +7,7 @@ import { Can } from '../authorization/can.decorator';
 import type { AuditPage, AuditVerification } from '@verkiezingstafel/domain';
 import { CurrentRequester, type Requester } from '../common/requester';
 import { AuditService } from './audit.service';
+import { AuditPageDto, AuditVerificationDto } from './dto/audit-response.dto';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
@@ -21,12 +22,14 @@ export class AuditController {
 
   @Get()
   @Can('read', 'Audit')
+  @ApiOkResponse({ type: AuditPageDto })
   list(@CurrentRequester() requester: Requester, @Query() query: AuditQueryDto): Promise<AuditPage> {
     return this.audit.list(requester, query.limit ?? 50, this.audit.parseCursor(query.cursor), query.entityId);
   }
 
   @Get('verify')
   @Can('verify', 'Audit')
+  @ApiOkResponse({ type: AuditVerificationDto })
   verify(): Promise<AuditVerification> {
     return this.audit.verify();
   }

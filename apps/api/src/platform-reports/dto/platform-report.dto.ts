@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PLATFORM_OUTCOMES, type PlatformOutcome, PLATFORMS, TEXT_LIMITS } from '@verkiezingstafel/domain';
+import { PLATFORM_OUTCOMES, type PlatformOutcome, type PlatformReport, PLATFORMS, TEXT_LIMITS } from '@verkiezingstafel/domain';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { IsOptionalNotNull, IsTimestamp, MAX_VERSION, TextLength } from '../../common/validators';
 
@@ -28,4 +28,19 @@ export class UpdatePlatformReportDto {
   @ApiProperty() @IsInt() @Min(1) @Max(MAX_VERSION) version!: number;
   @ApiPropertyOptional({ enum: PLATFORM_OUTCOMES }) @IsOptionalNotNull() @IsIn(PLATFORM_OUTCOMES) outcome?: PlatformOutcome;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) @IsOptional() @IsTimestamp() respondedAt?: string | null;
+}
+
+/** A platform report as the routes answer it. */
+export class PlatformReportDto implements PlatformReport {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) signalId!: string;
+  @ApiProperty({ enum: PLATFORMS }) platform!: string;
+  @ApiProperty() contentUrl!: string;
+  @ApiProperty() ground!: string;
+  @ApiProperty({ format: 'date-time' }) reportedAt!: string;
+  @ApiProperty({ enum: PLATFORM_OUTCOMES }) outcome!: PlatformOutcome;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) respondedAt!: string | null;
+  @ApiProperty() version!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
