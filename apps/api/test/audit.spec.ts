@@ -1,15 +1,8 @@
 import { Client } from 'pg';
 import type { Response, Test } from 'supertest';
-import {
-  type AuditItem,
-  auditOf,
-  createElection,
-  expectProblem,
-  rowCounts,
-  type Session,
-  signInAll,
-} from './support/hub-helpers';
-import { startTestApp, type TestApp } from './support/test-app';
+import { Factory, signalBody } from './support/factories';
+import { type AuditItem, auditOf, expectProblem, rowCounts, type Session } from './support/hub-helpers';
+import type { TestApp } from './support/test-app';
 import {
   ACM,
   ADMIN,
@@ -66,41 +59,35 @@ describe('the audit trail', () => {
   let hub: TestApp;
   let as: Record<string, Session>;
   let electionId: string;
+  let f: Factory;
 
   beforeAll(async () => {
-    hub = await startTestApp();
-    as = await signInAll(hub);
-    electionId = await createElection(hub, as[ADMIN]!, 'TK2099-AUDIT');
+    f = await Factory.start();
+    ({ hub, as } = f);
+    electionId = (await f.newElection({ code: 'TK2099-AUDIT' })).id;
+    f.useElection(electionId);
   });
 
   afterAll(async () => {
     await hub?.close();
   });
 
+  const SIGNAL = {
+    title: 'Nepbericht over sluitingstijd stembureaus',
+    description: 'Berichten beweren dat stembureaus om 17.00 uur sluiten.',
+    category: 'disinformation',
+    severity: 'high',
+    marking: 'GREEN',
+  };
+
+  /** A POST of a new signal, as the behaviour under test (its answer is the test's to judge). */
   function createSignal(by: Session, extra: Record<string, unknown> = {}): Test {
-    return hub
-      .http()
-      .post('/api/signals')
-      .set(by.auth)
-      .send({
-        electionId,
-        title: 'Nepbericht over sluitingstijd stembureaus',
-        description: 'Berichten beweren dat stembureaus om 17.00 uur sluiten.',
-        category: 'disinformation',
-        severity: 'high',
-        marking: 'GREEN',
-        ...extra,
-      });
+    return hub.http().post('/api/signals').set(by.auth).send(signalBody(electionId, { ...SIGNAL, ...extra }));
   }
 
-  async function raise(
-    by: Session,
-    extra: Record<string, unknown> = {},
-  ): Promise<{ id: string; version: number }> {
-    const response = await createSignal(by, extra);
-    if (response.status !== 201)
-      throw new Error(`creating a signal: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body as { id: string; version: number };
+  /** A signal to arrange a test with. */
+  function raise(by: Session, extra: Record<string, unknown> = {}): Promise<{ id: string; version: number }> {
+    return f.newSignal(by, { ...SIGNAL, ...extra });
   }
 
   async function verify(by: Session = as[CHAIR]!): Promise<Verification> {

@@ -1,15 +1,8 @@
 import { Client } from 'pg';
 import type { Response } from 'supertest';
-import {
-  auditOf,
-  createElection,
-  expectProblem,
-  rowCounts,
-  type Session,
-  signalsFromDb,
-  signInAll,
-} from './support/hub-helpers';
-import { startTestApp, type TestApp } from './support/test-app';
+import { Factory, measureBody, signalBody as newSignalBody } from './support/factories';
+import { auditOf, expectProblem, rowCounts, type Session, signalsFromDb } from './support/hub-helpers';
+import type { TestApp } from './support/test-app';
 import {
   ACM,
   ADMIN,
@@ -84,15 +77,21 @@ describe('signals: integrity over HTTP', () => {
   /** A direct connection of its own, for holding locks while requests wait behind them. */
   let locker: Client;
 
+  let f: Factory;
+
   beforeAll(async () => {
-    hub = await startTestApp();
-    as = await signInAll(hub);
-    electionId = await createElection(hub, as[ADMIN]!, 'TK2099-INTEGRITEIT', {
-      milestones: [
-        { code: 'candidate_nomination', date: '2000-01-10' },
-        { code: 'polling_day', date: '2099-03-18' },
-      ],
-    });
+    f = await Factory.start();
+    ({ hub, as } = f);
+    electionId = (
+      await f.newElection({
+        code: 'TK2099-INTEGRITEIT',
+        milestones: [
+          { code: 'candidate_nomination', date: '2000-01-10' },
+          { code: 'polling_day', date: '2099-03-18' },
+        ],
+      })
+    ).id;
+    f.useElection(electionId);
     locker = new Client({ connectionString: hub.databaseUrl });
     await locker.connect();
   });
@@ -104,26 +103,23 @@ describe('signals: integrity over HTTP', () => {
 
   const http = () => hub.http();
 
+  const SIGNAL: Body = {
+    title: 'Oproep om de naam van de lijsttrekker op het stembiljet te schrijven',
+    description:
+      'Berichten roepen kiezers op de naam van de lijsttrekker op het biljet te schrijven: de stem is dan ongeldig.',
+    category: 'process_integrity',
+    severity: 'high',
+    marking: 'GREEN',
+  };
+
+  /** The body of a new signal, for the POSTs that are the behaviour under test. */
   function signalBody(extra: Body = {}): Body {
-    return {
-      electionId,
-      title: 'Oproep om de naam van de lijsttrekker op het stembiljet te schrijven',
-      description:
-        'Berichten roepen kiezers op de naam van de lijsttrekker op het biljet te schrijven: de stem is dan ongeldig.',
-      category: 'process_integrity',
-      severity: 'high',
-      marking: 'GREEN',
-      ...extra,
-    };
+    return newSignalBody(electionId, { ...SIGNAL, ...extra });
   }
 
+  /** A signal to arrange a test with. */
   async function raise(by: string, extra: Body = {}): Promise<SignalBody> {
-    const response = await http().post('/api/signals').set(as[by]!.auth).send(signalBody(extra));
-    if (response.status !== 201)
-      throw new Error(
-        `raising a signal as ${by}: ${response.status} ${JSON.stringify(response.body)}`,
-      );
-    return response.body as SignalBody;
+    return (await f.newSignal(by, { ...SIGNAL, ...extra })) as SignalBody;
   }
 
   async function get(by: string, id: string): Promise<Response> {
@@ -812,17 +808,12 @@ describe('signals: integrity over HTTP', () => {
   });
 
   describe('measures', () => {
-    const measure = (extra: Body = {}) => ({
-      description: 'Platform verzoeken het bericht te labelen',
-      ownerAgency: 'KIESRAAD',
-      ...extra,
-    });
-
+    /** A POST of a measure, as the behaviour under test. */
     async function addMeasure(by: string, signalId: string, extra: Body = {}): Promise<Response> {
       return http()
         .post(`/api/signals/${signalId}/measures`)
         .set(as[by]!.auth)
-        .send(measure(extra));
+        .send(measureBody(extra));
     }
 
     async function measuresOf(signalId: string): Promise<MeasureBody[]> {
@@ -842,7 +833,7 @@ describe('signals: integrity over HTTP', () => {
 
     it("are updated by the measure's owner agency and the chair only", async () => {
       const signal = await raise(AIVD, { leadAgency: 'NCTV' });
-      const created = (await addMeasure(NCTV, signal.id)).body as MeasureBody;
+      const created = await f.newMeasure(NCTV, signal.id);
       expect(created).toMatchObject({ ownerAgency: 'KIESRAAD', status: 'open', version: 1 });
       for (const by of [NCTV, AIVD, ACM, OBSERVER, ADMIN]) {
         expectProblem(
@@ -1334,7 +1325,7 @@ describe('signals: integrity over HTTP', () => {
     });
 
     it('are listed and read by id for every user', async () => {
-      const id = await createElection(hub, as[ADMIN]!, 'PS2098');
+      const id = (await f.newElection({ code: 'PS2098' })).id;
       for (const user of DEMO) {
         const list = await http().get('/api/elections').set(as[user.email]!.auth);
         expect(list.status).toBe(200);

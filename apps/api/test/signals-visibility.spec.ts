@@ -1,5 +1,6 @@
-import { createElection, expectProblem, type FullSignal, inBatches, type Item, listAll, type Session, signalsFromDb, signInAll } from './support/hub-helpers';
-import { startTestApp, type TestApp } from './support/test-app';
+import { Factory } from './support/factories';
+import { expectProblem, type FullSignal, inBatches, type Item, listAll, type Session, signalsFromDb } from './support/hub-helpers';
+import type { TestApp } from './support/test-app';
 import {
   ACM,
   ADMIN,
@@ -102,15 +103,15 @@ describe('signal visibility: every demo user × every marking and classification
   /** The fixture's signals only (its own election), newest first. */
   let fixture: FullSignal[];
   const idOf: Record<string, string> = {};
-  const created: Record<string, { status: number; body: Record<string, unknown>; sent: Record<string, unknown> }> = {};
+  const created: Record<string, { body: Record<string, unknown>; sent: Record<string, unknown> }> = {};
 
   const byKey = (key: string) => fixture.find((s) => s.id === idOf[key])!;
 
   beforeAll(async () => {
-    hub = await startTestApp();
-    as = await signInAll(hub);
+    const factory = await Factory.start();
+    ({ hub, as } = factory);
     [{ id: tk2025 }] = (await hub.db.query(`SELECT id FROM elections WHERE code = 'TK2025'`)) as { id: string }[];
-    electionId = await createElection(hub, as[ADMIN]!, 'TK2099-ZICHT');
+    electionId = (await factory.newElection({ code: 'TK2099-ZICHT' })).id;
 
     for (const [i, f] of FIXTURES.entries()) {
       const sent = {
@@ -129,19 +130,13 @@ describe('signal visibility: every demo user × every marking and classification
         source: `Bron van ${f.key}: alleen voor de eigenaar.`,
         ...(f.lead ? { leadAgency: f.lead } : {}),
       };
-      const response = await hub.http().post('/api/signals').set(as[f.by]!.auth).send(sent);
-      if (response.status !== 201) throw new Error(`fixture ${f.key}: ${response.status} ${JSON.stringify(response.body)}`);
-      created[f.key] = { status: response.status, body: response.body as Record<string, unknown>, sent };
-      idOf[f.key] = (response.body as { id: string }).id;
+      const body = await factory.newSignal(f.by, sent);
+      created[f.key] = { body, sent };
+      idOf[f.key] = body.id;
     }
 
     // Statuses besides `new`, through the API.
-    const chair = as[CHAIR]!;
-    const move = async (key: string, to: string, by: Session = chair) => {
-      const [{ version }] = (await hub.db.query(`SELECT version FROM signals WHERE id = $1`, [idOf[key]])) as { version: number }[];
-      const response = await hub.http().post(`/api/signals/${idOf[key]}/transitions`).set(by.auth).send({ to, version });
-      if (response.status !== 200) throw new Error(`transition ${key} → ${to}: ${response.status} ${JSON.stringify(response.body)}`);
-    };
+    const move = (key: string, to: string, by: Session = as[CHAIR]!) => factory.transition(by, idOf[key]!, to);
     await move('clear-kiesraad', 'triaged');
     await move('amber-nctv-ec', 'triaged');
     await move('amber-nctv-ec', 'in_progress', as[NCTV]);

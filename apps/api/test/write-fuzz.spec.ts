@@ -3,6 +3,7 @@ import {
   CLASSIFICATIONS,
   ELECTION_PHASES,
   ELECTION_TYPES,
+  FIELD_ERROR_CODES,
   MARKINGS,
   MEASURE_STATUSES,
   MILESTONE_CODES,
@@ -16,8 +17,9 @@ import {
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { expectProblem, rowCounts, signInAll } from './support/hub-helpers';
-import { startTestApp, type TestApp } from './support/test-app';
+import { Factory } from './support/factories';
+import { expectProblem, rowCounts } from './support/hub-helpers';
+import type { TestApp } from './support/test-app';
 import {
   ACM,
   ADMIN,
@@ -581,13 +583,6 @@ async function statusOf(id: string): Promise<SignalStatus> {
 
 const bearer = (email: string) => ({ Authorization: `Bearer ${tokens.get(email)!}` });
 
-async function post(email: string, path: string, body: Body): Promise<string> {
-  const response = await hub.http().post(path).set(bearer(email)).send(body);
-  if (response.status !== 201)
-    throw new Error(`arranging: POST ${path} as ${email}: ${response.status} ${response.text}`);
-  return (response.body as { id: string }).id;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Generating cases
 // ---------------------------------------------------------------------------------------------
@@ -891,6 +886,11 @@ async function judge(endpoint: Endpoint, c: Case): Promise<void> {
       const fields = problemFields(response);
       if ((status === 400 || status === 422) && fields.length === 0)
         throw new Error(`a ${status} problem that names no field`);
+      // Every field error says why as a code the board translates, beside its message.
+      const uncoded = ((response.body as { errors?: { code?: unknown }[] }).errors ?? []).filter(
+        (e) => !(FIELD_ERROR_CODES as readonly unknown[]).includes(e.code),
+      );
+      if (uncoded.length > 0) throw new Error(`field errors without a code of FIELD_ERROR_CODES: ${JSON.stringify(uncoded)}`);
       if (c.names !== undefined && mustRefuse(endpoint, c) && !namesField(fields, c.names)) {
         throw new Error(
           `the problem does not name the field made wrong, ${JSON.stringify(c.names)}, but ${JSON.stringify(fields)}`,
@@ -1552,9 +1552,9 @@ const login: Endpoint = {
 describe('fuzzing every write endpoint: no input yields a 500 or a partial write (quality.md)', () => {
   beforeAll(async () => {
     // Every fuzzed sign-in comes from one address: the per-address limit would soon refuse all.
-    hub = await startTestApp({ LOGIN_MAX_FAILURES_PER_IP: '100000' });
-    const sessions = await signInAll(hub);
-    for (const [email, session] of Object.entries(sessions)) {
+    const f = await Factory.start({ LOGIN_MAX_FAILURES_PER_IP: '100000' });
+    hub = f.hub;
+    for (const [email, session] of Object.entries(f.as)) {
       tokens.set(email, session.token);
       userIds[email] = session.reader.id;
     }
@@ -1569,40 +1569,40 @@ describe('fuzzing every write endpoint: no input yields a 500 or a partial write
       id: string;
     }[];
 
+    f.useElection(tk2025);
     const base = {
-      electionId: tk2025,
       description: 'Aangemaakt voor de fuzz.',
       category: 'disinformation',
       severity: 'medium',
     };
-    editSignal = await post(AIVD, '/api/signals', {
-      ...base,
-      title: 'Te bewerken melding',
-      marking: 'AMBER',
-      leadAgency: 'NCTV',
-      affectedMunicipalities: ['GM0363'],
-    });
-    flowSignal = await post(NCTV, '/api/signals', {
-      ...base,
-      title: 'Melding in behandeling',
-      marking: 'GREEN',
-      leadAgency: 'AIVD',
-    });
-    hiddenSignal = await post(NCTV, '/api/signals', {
-      ...base,
-      title: 'Alleen voor de waarnemer',
-      marking: 'RED',
-      recipients: [userIds[OBSERVER]],
-    });
-    measure = await post(CHAIR, `/api/signals/${flowSignal}/measures`, {
-      description: 'Bron benaderen',
-      ownerAgency: 'NCTV',
-    });
-    report = await post(FLAGGER, `/api/signals/${flowSignal}/platform-reports`, {
-      platform: 'x',
-      contentUrl: 'https://x.com/a/status/1',
-      ground: 'Misleidende stemdatum',
-    });
+    editSignal = (
+      await f.newSignal(AIVD, {
+        ...base,
+        title: 'Te bewerken melding',
+        marking: 'AMBER',
+        leadAgency: 'NCTV',
+        affectedMunicipalities: ['GM0363'],
+      })
+    ).id;
+    flowSignal = (
+      await f.newSignal(NCTV, { ...base, title: 'Melding in behandeling', marking: 'GREEN', leadAgency: 'AIVD' })
+    ).id;
+    hiddenSignal = (
+      await f.newSignal(NCTV, {
+        ...base,
+        title: 'Alleen voor de waarnemer',
+        marking: 'RED',
+        recipients: [userIds[OBSERVER]],
+      })
+    ).id;
+    measure = (await f.newMeasure(CHAIR, flowSignal, { description: 'Bron benaderen', ownerAgency: 'NCTV' })).id;
+    report = (
+      await f.newPlatformReport(FLAGGER, flowSignal, {
+        platform: 'x',
+        contentUrl: 'https://x.com/a/status/1',
+        ground: 'Misleidende stemdatum',
+      })
+    ).id;
   });
 
   afterAll(async () => {
