@@ -39,7 +39,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** Turns any error into `application/problem+json` (RFC 9457); a 500 never leaks internals. */
-export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
+export function toProblem(error: unknown): { problem: ProblemDetails; headers: Record<string, string>; refusedByDatabase?: true } {
   if (error instanceof ProblemException) {
     return { problem: error.problem, headers: error.headers };
   }
@@ -78,7 +78,7 @@ export function toProblem(error: unknown): { problem: ProblemDetails; headers: R
     return { problem: unavailable.problem, headers: { 'Retry-After': '2' } };
   }
   const refused = clientDataProblem(error);
-  if (refused) return { problem: refused.problem, headers: {} };
+  if (refused) return { problem: refused.problem, headers: {}, refusedByDatabase: true };
   return { problem: apiProblem(ApiError.InternalError, { detail: 'An unexpected error occurred; it has been logged.' }).problem, headers: {} };
 }
 
@@ -89,7 +89,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { problem, headers } = toProblem(exception);
+    const { problem, headers, refusedByDatabase } = toProblem(exception);
+    if (refusedByDatabase) {
+      // The client's error, answered as such; but a check the API itself should have made first.
+      request.log.warn({ err: exception, url: request.url, method: request.method }, 'input refused by the database');
+    }
     if (problem.status >= 500 && problem.status !== 503) {
       // The request's own logger: the line carries its request id.
       request.log.error({ err: exception, url: request.url, method: request.method }, 'unexpected error');
