@@ -19,11 +19,11 @@ async function until(what: string, condition: () => Promise<boolean>): Promise<v
   throw new Error(`never happened: ${what}`);
 }
 
-/** The shape of a body: its keys, each with the type of its value (and the shape of each field error). */
+/** A body with what differs between kinds of record taken out: the record itself, its name in the detail, the path. */
 function shapeOf(body: Record<string, unknown>): Record<string, unknown> {
   const { instance: _instance, detail, current, errors, ...rest } = body;
   return {
-    ...Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, value])),
+    ...rest,
     detail: typeof detail === 'string' ? detail.replace(/^The [a-z ]+ changed/, 'The record changed') : detail,
     current: typeof current === 'object' && current !== null ? 'a record' : current,
     errors,
