@@ -1,4 +1,4 @@
-import { type INestApplication, RequestMethod } from '@nestjs/common';
+import { type INestApplication, type Provider, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -24,8 +24,11 @@ function requestId(request: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** Builds the configured Nest application (not yet listening); used by `main` and by tests. */
-export async function createApp(config: AppConfig, runtime: Runtime, boardDir: string | null): Promise<INestApplication> {
+/**
+ * Builds the configured Nest application (not yet listening); used by `main` and by tests
+ * (`overrides` replace providers, e.g. the registry of realtime projections).
+ */
+export async function createApp(config: AppConfig, runtime: Runtime, boardDir: string | null, overrides: Provider[] = []): Promise<INestApplication> {
   const logger = createLogger(config, runtime);
   const https = config.publicOrigin.startsWith('https:');
   const headers = securityHeaders({
@@ -68,7 +71,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
     },
     clientErrorHandler: answerClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, runtime, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, runtime, logger, overrides), adapter, {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -1,5 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { realtimeProjections } from '@verkiezingstafel/domain';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AgenciesModule } from './agencies/agencies.module';
@@ -10,6 +11,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ElectionsModule } from './elections/elections.module';
 import { PlatformReportsModule } from './platform-reports/platform-reports.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { REALTIME_PROJECTIONS } from './realtime/realtime.tokens';
 import { SignalsModule } from './signals/signals.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { RUNTIME, type Runtime } from './config/runtime';
@@ -18,7 +20,8 @@ import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, runtime: Runtime, logger: Logger): DynamicModule {
+  /** `overrides` replace providers of the whole app (tests: a registry with a toy kind of record). */
+  static register(config: AppConfig, runtime: Runtime, logger: Logger, overrides: Provider[] = []): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -40,8 +43,10 @@ export class AppModule {
         { provide: RUNTIME, useValue: runtime },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: REALTIME_PROJECTIONS, useValue: realtimeProjections },
+        ...overrides,
       ],
-      exports: [APP_CONFIG, RUNTIME],
+      exports: [APP_CONFIG, RUNTIME, REALTIME_PROJECTIONS],
     };
   }
 }

@@ -1,12 +1,4 @@
-import {
-  type Actor,
-  type ClientMessage,
-  clientMessageFor,
-  type ContentEvent,
-  defineAbilityFor,
-  isContentEvent,
-  type Role,
-} from '@verkiezingstafel/domain';
+import { type Actor, defineAbilityFor, realtimeProjections, type Role } from '@verkiezingstafel/domain';
 import { io, Manager, type Socket } from 'socket.io-client';
 import { hashSessionToken } from '../src/auth/auth.crypto';
 import { AuthService } from '../src/auth/auth.service';
@@ -213,14 +205,11 @@ describe('realtime: sessions, permissions and the client channel', () => {
       `SELECT position, type, data FROM outbox_events WHERE position > $1 AND position <= $2 ORDER BY position`,
       [after, through],
     )) as { position: string; type: string; data: unknown }[];
-    const ability = defineAbilityFor(actor);
+    const viewer = { actor, ability: defineAbilityFor(actor), facts: new Set<string>() };
     const expected: Seen[] = [];
     for (const row of rows) {
-      if (!isContentEvent(row.type)) continue;
-      const message: ClientMessage | null = clientMessageFor(ability, {
-        type: row.type,
-        data: row.data,
-      } as ContentEvent);
+      const event = realtimeProjections.parse(row.type, row.data);
+      const message = event ? realtimeProjections.change(event)?.live(viewer) : null;
       if (message)
         expected.push({ position: Number(row.position), type: message.type, data: message.data });
     }

@@ -5,7 +5,7 @@ export * from './lib/election';
 export * from './lib/events';
 export * from './lib/marking';
 export * from './lib/problem';
-export * from './lib/realtime';
+export * from './lib/realtime/index';
 export * from './lib/signal';
 export * from './lib/text';
 export * from './lib/timeline';

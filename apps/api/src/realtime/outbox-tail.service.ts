@@ -1,24 +1,18 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { DomainEvent, Positioned } from '@verkiezingstafel/domain';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RUNTIME, type Runtime } from '../config/runtime';
+import { REALTIME_PROJECTIONS, type RealtimeProjections } from './realtime.tokens';
 
-export interface OutboxEvent {
-  position: number;
-  type: string;
-  at: string;
-  data: unknown;
-}
+/** A committed domain event, parsed once, here: typed by its `type` from then on. */
+export type OutboxEvent = Positioned<DomainEvent>;
 
 interface OutboxRow {
   position: string;
   type: string;
   at: Date;
   data: unknown;
-}
-
-export function toOutboxEvent(row: OutboxRow): OutboxEvent {
-  return { position: Number(row.position), type: row.type, at: row.at.toISOString(), data: row.data };
 }
 
 const BATCH = 500;
@@ -50,6 +44,7 @@ export class OutboxTailService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly db: DataSource,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(REALTIME_PROJECTIONS) private readonly projections: RealtimeProjections,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -97,7 +92,30 @@ export class OutboxTailService implements OnApplicationBootstrap, OnModuleDestro
       `SELECT position, type, at, data FROM outbox_events WHERE position > $1 AND position <= $2 ORDER BY position`,
       [after, through],
     );
-    return rows.map(toOutboxEvent);
+    return rows.flatMap((row) => this.parse(row) ?? []);
+  }
+
+  /**
+   * The newest position this hub has issued (committed): a client claiming a later one holds a
+   * position from elsewhere (a database restored from a backup) and must reload.
+   */
+  async newestIssued(): Promise<number> {
+    const [row]: { newest: string | null }[] = await this.db.query(
+      `SELECT greatest((SELECT max(position) FROM outbox_events),
+                       (SELECT (value #>> '{}')::bigint FROM app_meta WHERE key = 'outbox_pruned_through')) AS newest`,
+    );
+    return Number(row?.newest ?? 0);
+  }
+
+  /** The stored row as a typed event; null (and logged) for a type or shape this hub does not know. */
+  private parse(row: OutboxRow): OutboxEvent | null {
+    const position = Number(row.position);
+    const event = this.projections.parse(row.type, row.data);
+    if (!event) {
+      this.logger.error(`Outbox event ${position} (${row.type}) is not a known event of its shape; skipped`);
+      return null;
+    }
+    return { ...event, position, at: row.at.toISOString() };
   }
 
   /** The oldest position a client may resume after; older ones were pruned. */
@@ -131,13 +149,13 @@ export class OutboxTailService implements OnApplicationBootstrap, OnModuleDestro
       [this.cursor],
     );
     for (const row of rows) {
-      const event = toOutboxEvent(row);
+      const event = this.parse(row);
       try {
-        this.subscriber?.(event);
+        if (event) this.subscriber?.(event);
       } catch (error) {
-        this.logger.error(`Delivering event ${event.position} (${event.type}) failed: ${String(error)}`);
+        this.logger.error(`Delivering event ${row.position} (${row.type}) failed: ${String(error)}`);
       }
-      this.cursor = event.position;
+      this.cursor = Number(row.position);
     }
     if (rows.length > 0) this.afterDrain?.();
     return rows.length === BATCH;

@@ -10,27 +10,32 @@ import {
   WsException,
 } from '@nestjs/websockets';
 import {
-  clientMessageFor,
-  type ClientMessage,
-  type ContentEvent,
-  defineAbilityFor,
-  isContentEvent,
-  namedReaders,
+  type Change,
+  type ClientEnvelope,
+  type ClientEventMap,
+  type Listeners,
+  type MessageOf,
+  parseHandshakeAuth,
+  type RecordEventMap,
+  type RecordEventType,
+  type ResyncReason,
+  type ServerEventMap,
   type SessionUser,
-  type SocketHandshakeAuth,
+  type Viewer,
 } from '@verkiezingstafel/domain';
 import { IsInt, Max, Min } from 'class-validator';
-import type { Server, Socket } from 'socket.io';
+import type { BroadcastOperator, Server, Socket } from 'socket.io';
 import { type AuthContext, sessionCookie } from '../auth/auth.context';
 import { AuthService } from '../auth/auth.service';
+import { Authenticated } from '../authorization/can.decorator';
 import { flattenValidationErrors } from '../common/validation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { actorOf, AudienceRegistry } from './audiences';
+import { AudienceSet, userViewer } from './audiences';
 import { type OutboxEvent, OutboxTailService } from './outbox-tail.service';
 import { RealtimeMetrics } from './realtime.metrics';
-import { Authenticated } from '../authorization/can.decorator';
+import { REALTIME_PROJECTIONS, type RealtimeProjections } from './realtime.tokens';
 
-export class ResumeDto {
+export class ResumeDto implements Readonly<ServerEventMap['resume']> {
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -41,14 +46,31 @@ export class ResumeDto {
 interface SocketState {
   sessionId: string;
   user: SessionUser;
-  /** Set once the socket is live (in its rooms). */
-  audience: string | null;
+  /**
+   * Set while the socket is live (in its rooms): it has been told everything it may see of the
+   * events after this position, as far as this instance has delivered them.
+   */
+  coveredFrom: number | null;
+  /** Scopes the socket follows (a meeting), with the user's facts there as the follow stated them. */
+  scopes: Set<string>;
   messages: number[];
   /** Re-scopes under way after `user.changed`: until the last one ends, the socket is in no room. */
   rescopes: number;
 }
 
-type VtSocket = Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketState>;
+type NoEvents = Record<never, never>;
+type HubServer = Server<Listeners<ServerEventMap>, Listeners<ClientEventMap>, NoEvents, SocketState>;
+type HubSocket = Socket<Listeners<ServerEventMap>, Listeners<ClientEventMap>, NoEvents, SocketState>;
+
+/** A record event in its envelope; type and data come from one projected message. */
+type RecordEnvelopeOut = ClientEnvelope<RecordEventType, RecordEventMap[RecordEventType]>;
+/** Where a record event goes: a room emit, or one socket. */
+interface RecordEmitter {
+  emit(type: RecordEventType, envelope: RecordEnvelopeOut): boolean;
+}
+function emitter(target: BroadcastOperator<Listeners<ClientEventMap>, SocketState> | HubSocket): RecordEmitter {
+  return target;
+}
 
 /** A socket may not resume further back than this many events; it reloads over REST instead. */
 const MAX_REPLAY = 20_000;
@@ -58,11 +80,16 @@ function socketError(code: string, message: string): Error & { data: { code: str
   return Object.assign(new Error(message), { data: { code } });
 }
 
+function envelope(position: number, at: string, message: MessageOf<RecordEventMap>): RecordEnvelopeOut {
+  return { position, type: message.type, at, data: message.data };
+}
+
 /**
  * The socket channel of the situation boards (realtime.md). Authenticates in socket.io
  * middleware with the REST session; computes each socket's audience and rooms itself;
  * delivers every outbox event, in position order and at most once, redacted per audience
- * exactly as REST would; replays after a reconnect.
+ * exactly as REST would; replays after a reconnect. It knows no kind of record: each event is
+ * told through the registry of projections (`libs/domain` `realtimeProjections`).
  */
 @WebSocketGateway({
   path: '/socket.io',
@@ -81,10 +108,15 @@ function socketError(code: string, message: string): Error & { data: { code: str
     exceptionFactory: (errors) => new WsException({ code: 'validation_failed', errors: flattenValidationErrors(errors) }),
   }),
 )
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class RealtimeGateway implements OnGatewayInit<HubServer>, OnGatewayConnection<HubSocket>, OnGatewayDisconnect<HubSocket>, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
-  private readonly audiences = new AudienceRegistry();
-  private server!: Server;
+  /** Every live socket here, by audience. */
+  private readonly audiences = new AudienceSet('aud');
+  /** Followers of each scope here, by audience within the scope. */
+  private readonly scopes = new Map<string, AudienceSet>();
+  /** Work waiting for this instance's tail to reach a position: sockets holding it already (seen elsewhere), follows. */
+  private readonly pending: { position: number; socket: HubSocket; kind: 'live' | 'follow'; task: () => void }[] = [];
+  private server!: HubServer;
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(
@@ -92,19 +124,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly tail: OutboxTailService,
     private readonly metrics: RealtimeMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REALTIME_PROJECTIONS) private readonly projections: RealtimeProjections,
   ) {}
 
-  afterInit(server: Server): void {
+  afterInit(server: HubServer): void {
     this.server = server;
     server.use((socket, next) => {
-      this.authenticate(socket as VtSocket).then(
+      this.authenticate(socket).then(
         () => next(),
         (error: Error) => next(error),
       );
     });
     this.tail.subscribe(
       (event) => this.deliver(event),
-      () => undefined,
+      () => this.releaseWaiting(this.tail.position),
     );
     this.sweep = setInterval(() => void this.sweepSessions(), this.config.realtimeSessionSweepSeconds * 1000);
     this.sweep.unref();
@@ -114,8 +147,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (this.sweep) clearInterval(this.sweep);
   }
 
-  handleConnection(client: Socket): void {
-    const socket = client as VtSocket;
+  handleConnection(socket: HubSocket): void {
     // Incoming messages are rate-limited per socket; a flood ends the connection.
     socket.use((_packet, next) => {
       const now = Date.now();
@@ -131,182 +163,268 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       next();
     });
     this.metrics.connections.inc();
-    const auth = socket.handshake.auth as SocketHandshakeAuth;
-    const after = typeof auth.after === 'number' && Number.isSafeInteger(auth.after) && auth.after >= 0 ? auth.after : null;
-    void this.goLive(socket, after);
+    void this.goLive(socket, parseHandshakeAuth(socket.handshake.auth).after);
   }
 
-  handleDisconnect(client: Socket): void {
-    const socket = client as VtSocket;
+  handleDisconnect(socket: HubSocket): void {
     this.metrics.connections.dec();
-    if (socket.data.audience) {
-      this.audiences.leave(socket.data.audience, socket.data.user.id);
-      socket.data.audience = null;
-    }
+    this.cancelPending(socket);
+    this.leaveRooms(socket);
   }
 
-  /** `resume { after }`: replay what this user may see since `after`, in order, then live. */
+  /**
+   * `resume { after }`, also on a live socket: replays what this user may see of the events
+   * after `after` that this socket has not been told, in order, then carries on live; exactly
+   * as the handshake's `auth.after`.
+   */
   @SubscribeMessage('resume')
   @Authenticated() // the socket was authenticated at its handshake; the replay uses the user's own ability
-  async resume(@ConnectedSocket() client: Socket, @MessageBody() body: ResumeDto): Promise<void> {
-    const socket = client as VtSocket;
+  async resume(@ConnectedSocket() socket: HubSocket, @MessageBody() body: ResumeDto): Promise<void> {
     await this.goLive(socket, body.after);
   }
 
-  private async authenticate(socket: VtSocket): Promise<void> {
+  /**
+   * Puts a socket among the followers of a scope (a meeting), with the facts of its user there
+   * (`present`), as read at position `asOf`: it takes part from the first event after it.
+   * The feature that owns the scope decides who may follow and reads the facts.
+   */
+  follow(socketId: string, scope: string, facts: readonly string[], asOf: number): Promise<boolean> {
+    return this.tail.exclusive(() => {
+      const socket = this.server.sockets.sockets.get(socketId);
+      if (!socket || socket.data.coveredFrom === null) return false;
+      const join = () => {
+        if (!socket.connected || socket.data.coveredFrom === null) return;
+        socket.data.scopes.add(scope);
+        this.scopeSet(scope).join(socket, socket.data.user, facts);
+      };
+      if (asOf <= this.tail.position) join();
+      else this.whenDelivered(asOf, socket, 'follow', join);
+      return true;
+    });
+  }
+
+  unfollow(socketId: string, scope: string): Promise<void> {
+    return this.tail.exclusive(() => {
+      const socket = this.server.sockets.sockets.get(socketId);
+      if (socket) this.leaveScope(socket, scope);
+    });
+  }
+
+  private async authenticate(socket: HubSocket): Promise<void> {
     const origin = socket.handshake.headers.origin;
     if (origin !== undefined && origin !== this.config.publicOrigin) {
       throw socketError('origin_not_allowed', `Origin ${origin} is not allowed`);
     }
-    const auth = socket.handshake.auth as SocketHandshakeAuth;
-    const token = typeof auth.token === 'string' ? auth.token : sessionCookie(socket.handshake.headers.cookie, this.config.production);
+    const { token: given } = parseHandshakeAuth(socket.handshake.auth);
+    const token = given ?? sessionCookie(socket.handshake.headers.cookie, this.config.production);
     const context = token === null ? null : await this.auth.authenticate(token);
     if (!context) throw socketError('unauthenticated', 'Sign in first');
     if (context.user.totpEnrolmentRequired) throw socketError('totp_enrolment_required', 'Enrol two-factor sign-in first');
-    socket.data = { sessionId: context.sessionId, user: context.user, audience: null, messages: [], rescopes: 0 };
+    socket.data = { sessionId: context.sessionId, user: context.user, coveredFrom: null, scopes: new Set(), messages: [], rescopes: 0 };
   }
 
   /**
-   * Takes the socket out of its rooms, replays (after, position] with the user's own ability,
-   * and puts it back into its rooms, all between two deliveries, so that it receives every
-   * event once and in order. `after` null: live from now.
+   * Between two deliveries: tells the socket what it may see of the events after `after` that
+   * it has not been told yet, judged as the records are now, and makes it live. `after` null:
+   * live from now. A position ahead of this instance (seen on another one) waits for the tail;
+   * one that this hub never issued, or one older than the retention window, gets `resync`.
    */
-  private goLive(socket: VtSocket, after: number | null, waited = 0): Promise<void> {
+  private goLive(socket: HubSocket, after: number | null): Promise<void> {
     return this.tail
       .exclusive(async () => {
         // A socket being re-scoped goes live (and is told to reload) when its re-scope ends.
         if (!socket.connected || socket.data.rescopes > 0) return;
-        // A socket that is live here already got every event through the current position:
-        // a `resume` on it must not replay those a second time (each event at most once).
-        const wasLive = socket.data.audience !== null;
-        this.leaveRooms(socket);
+        this.cancelPending(socket, 'live');
         const through = this.tail.position;
-        if (wasLive && after !== null && after < through && after < (await this.tail.resumableFrom())) {
-          // The client's own state is older than the retention window: it must reload.
-          this.joinRooms(socket);
-          socket.emit('resync', { reason: 'retention', position: through });
+        const covered = socket.data.coveredFrom;
+        if (after === null) {
+          if (covered === null) this.live(socket, through, through);
+          else socket.emit('ready', { position: through });
           return;
         }
-        if (wasLive) after = after === null ? through : Math.max(after, through);
-        if (after !== null && after > through && waited < 100) {
-          // The client saw events this instance has not read yet (it was on another one):
-          // wait until this instance catches up, so that nothing is sent twice.
-          setTimeout(() => void this.goLive(socket, after, waited + 1), 50);
+        if (after > through) {
+          if (after > (await this.tail.newestIssued())) return this.resync(socket, 'unknown_position');
+          // The client saw events this instance has not delivered yet (it was on another one):
+          // out of the rooms until the tail is there, then live from exactly that position.
+          // (A live socket doing so leaves the scopes it followed: rare, and the client follows again.)
+          this.leaveRooms(socket);
+          this.whenDelivered(after, socket, 'live', () => this.live(socket, after, after));
           return;
         }
-        if (after !== null && after < through) {
-          const oldest = await this.tail.resumableFrom();
-          if (after < oldest || through - after > MAX_REPLAY) {
-            this.joinRooms(socket);
-            socket.emit('resync', { reason: 'retention', position: through });
-            return;
-          }
-          const missed = await this.tail.read(after, through);
-          // The user's permissions changed while away: what the board holds was judged by the
-          // old ones, and a replay cannot take back what they no longer admit. Reload instead.
-          if (missed.some((event) => event.type === 'user.changed' && (event.data as { userId?: unknown }).userId === socket.data.user.id)) {
-            this.joinRooms(socket);
-            socket.emit('resync', { reason: 'permissions_changed', position: through });
-            return;
-          }
-          const ability = defineAbilityFor(actorOf(socket.data.user));
-          for (const event of missed) {
-            if (!isContentEvent(event.type)) continue;
-            const message = clientMessageFor(ability, { type: event.type, data: event.data } as ContentEvent);
-            if (message) socket.emit(message.type, this.envelope(event, message));
-          }
-          this.metrics.replays.inc();
+        // A live socket has been told everything after `covered` already.
+        if (covered !== null && after >= covered) {
+          socket.emit('ready', { position: through });
+          return;
         }
-        if (!socket.connected) return;
-        this.joinRooms(socket);
-        socket.emit('ready', { position: Math.max(through, after ?? 0) });
+        if (through - after > MAX_REPLAY || after < (await this.tail.resumableFrom())) return this.resync(socket, 'retention');
+        const missed = await this.tail.read(after, through);
+        // The user's permissions changed while away: what the board holds was judged by the
+        // old ones, and a replay cannot take back what they no longer admit. Reload instead.
+        if (missed.some((event) => event.type === 'user.changed' && event.data.userId === socket.data.user.id)) {
+          return this.resync(socket, 'permissions_changed');
+        }
+        // Between two deliveries nothing else reaches the socket: a live one stays in its rooms.
+        const replayed = this.projections.replay(userViewer(socket.data.user), missed, {
+          // A live socket was told the records whose last change came after it went live.
+          tellThrough: covered ?? through,
+          scoped: (scope) => this.scopedViewer(socket, scope),
+        });
+        const target = emitter(socket);
+        for (const { position, at, message } of replayed) target.emit(message.type, envelope(position, at, message));
+        this.metrics.replays.inc();
+        if (covered === null) this.live(socket, after, through);
+        else {
+          socket.data.coveredFrom = after;
+          socket.emit('ready', { position: through });
+        }
       })
       .catch((error: unknown) => {
         this.logger.warn(`Resume failed: ${String(error)}`);
-        socket.emit('resync', { reason: 'retention', position: this.tail.position });
+        this.resync(socket, 'retention');
       });
   }
 
-  private joinRooms(socket: VtSocket): void {
-    const key = this.audiences.join(socket.data.user);
-    socket.data.audience = key;
-    void socket.join([`aud:${key}`, `user:${socket.data.user.id}`, `session:${socket.data.sessionId}`]);
+  /** Live from here: in its rooms, told everything after `covered`, ready at `position`. */
+  private live(socket: HubSocket, covered: number, position: number): void {
+    if (!socket.connected || socket.data.rescopes > 0) return;
+    this.joinRooms(socket);
+    socket.data.coveredFrom = covered;
+    socket.emit('ready', { position });
   }
 
-  private leaveRooms(socket: VtSocket): void {
-    if (!socket.data.audience) return;
-    this.audiences.leave(socket.data.audience, socket.data.user.id);
-    for (const room of [`aud:${socket.data.audience}`, `user:${socket.data.user.id}`, `session:${socket.data.sessionId}`]) {
-      void socket.leave(room);
+  /** The client reloads over REST and resumes from the position this instance is at; live meanwhile. */
+  private resync(socket: HubSocket, reason: ResyncReason): void {
+    if (!socket.connected) return;
+    const position = this.tail.position;
+    if (socket.data.coveredFrom === null && socket.data.rescopes === 0) this.joinRooms(socket);
+    socket.data.coveredFrom = position;
+    socket.emit('resync', { reason, position });
+  }
+
+  /** Runs `task` as soon as every event through `position` has been delivered here. */
+  private whenDelivered(position: number, socket: HubSocket, kind: 'live' | 'follow', task: () => void): void {
+    this.pending.push({ position, socket, kind, task });
+  }
+
+  private cancelPending(socket: HubSocket, kind?: 'live' | 'follow'): void {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const entry = this.pending[i]!;
+      if (entry.socket === socket && (kind === undefined || entry.kind === kind)) this.pending.splice(i, 1);
     }
-    socket.data.audience = null;
   }
 
-  private envelope(event: OutboxEvent, message: ClientMessage): { position: number; type: string; at: string; data: unknown } {
-    return { position: event.position, type: message.type, at: event.at, data: message.data };
+  /** Before each delivery and after each read: runs, in position order, what waited for the tail to get there. */
+  private releaseWaiting(position: number): void {
+    if (this.pending.length === 0 || !this.pending.some((p) => p.position <= position)) return;
+    const due = this.pending.filter((p) => p.position <= position).sort((a, b) => a.position - b.position);
+    const rest = this.pending.filter((p) => p.position > position);
+    this.pending.splice(0, this.pending.length, ...rest);
+    for (const { task } of due) task();
+  }
+
+  private joinRooms(socket: HubSocket): void {
+    this.audiences.join(socket, socket.data.user);
+    void socket.join(`session:${socket.data.sessionId}`);
+  }
+
+  /** Out of every room (its audience, its session, the scopes it follows): told nothing until back. */
+  private leaveRooms(socket: HubSocket): void {
+    if (socket.data.coveredFrom === null) return;
+    this.audiences.leave(socket, socket.data.user.id);
+    void socket.leave(`session:${socket.data.sessionId}`);
+    for (const scope of [...socket.data.scopes]) this.leaveScope(socket, scope);
+    socket.data.coveredFrom = null;
+  }
+
+  private leaveScope(socket: HubSocket, scope: string): void {
+    if (!socket.data.scopes.delete(scope)) return;
+    const set = this.scopes.get(scope);
+    set?.leave(socket, socket.data.user.id);
+    if (set?.empty) this.scopes.delete(scope);
+  }
+
+  private scopeSet(scope: string): AudienceSet {
+    let set = this.scopes.get(scope);
+    if (!set) {
+      set = new AudienceSet(`scope:${scope}`);
+      this.scopes.set(scope, set);
+    }
+    return set;
+  }
+
+  private scopedViewer(socket: HubSocket, scope: string): Viewer | null {
+    if (!socket.data.scopes.has(scope)) return null;
+    return userViewer(socket.data.user, this.scopes.get(scope)?.factsOf(socket.data.user.id));
   }
 
   /** One committed event to every live socket here that may see it; called in position order. */
   private deliver(event: OutboxEvent): void {
     const started = process.hrtime.bigint();
-    if (isContentEvent(event.type)) {
-      this.fanOut(event, { type: event.type, data: event.data } as ContentEvent);
-    } else if (event.type === 'session.ended') {
+    // Sockets that hold everything before this event (seen elsewhere) go live first.
+    this.releaseWaiting(event.position - 1);
+    if (event.type === 'session.ended') {
       // Every socket of the session here, also one that is not (or not yet again) in its rooms.
-      const { sessionId } = event.data as { sessionId: string };
-      for (const socket of this.localSockets()) if (socket.data.sessionId === sessionId) socket.disconnect(true);
+      for (const socket of this.localSockets()) if (socket.data.sessionId === event.data.sessionId) socket.disconnect(true);
     } else if (event.type === 'user.changed') {
       // The events after this one are for the user's new scope: until re-scoped, the user's
       // sockets here (live or still going live) are in no room and receive nothing.
-      const { userId } = event.data as { userId: string };
-      const sockets = this.localSockets().filter((socket) => socket.data.user.id === userId);
+      const sockets = this.localSockets().filter((socket) => socket.data.user.id === event.data.userId);
       for (const socket of sockets) {
         this.leaveRooms(socket);
+        this.cancelPending(socket);
         socket.data.rescopes++;
       }
       void this.rescope(sockets);
+    } else {
+      const change = this.projections.change(event);
+      if (change) this.fanOut(event, change);
     }
     this.metrics.observeDelivery(event, started);
   }
 
   /**
-   * Evaluates the change once per audience and emits to that audience's room. Users named in
-   * RED recipients are judged on their own; where their view differs from their audience's,
-   * they are left out of the room emit and sent their own.
+   * Evaluates the change once per audience (of every socket here, or of the followers of the
+   * change's scope, by their facts there) and emits to that audience's room. Users the change
+   * names are judged on their own; where their view differs from their audience's, they are
+   * left out of the room emit and sent their own.
    */
-  private fanOut(event: OutboxEvent, content: ContentEvent): void {
-    const named = new Set(namedReaders(content));
+  private fanOut(event: OutboxEvent, change: Change<RecordEventMap>): void {
+    const set = change.scope === null ? this.audiences : this.scopes.get(change.scope);
+    if (!set) return;
+    if (change.facts.length > 0) set.applyFacts(change.facts);
+    const named = new Set(change.named);
     // Audiences told the same thing share one emit (one encoding, one frame for all their sockets).
-    const groups = new Map<string, { message: ClientMessage; rooms: string[]; except: string[] }>();
-    for (const [key, audience] of this.audiences.entries()) {
-      const message = clientMessageFor(audience.ability, content);
+    const groups = new Map<string, { message: MessageOf<RecordEventMap>; rooms: string[]; except: string[] }>();
+    for (const audience of set.entries()) {
+      const message = change.live(audience.viewer);
       const said = message ? JSON.stringify(message) : null;
       const except: string[] = [];
-      for (const [userId, member] of audience.users) {
+      for (const [userId, member] of audience.members) {
         if (!named.has(userId)) continue;
-        const own = clientMessageFor(member.ability, content);
+        const own = change.live(member.viewer);
         if ((own ? JSON.stringify(own) : null) === said) continue;
-        except.push(`user:${userId}`);
-        if (own) this.server.to(`user:${userId}`).emit(own.type, this.envelope(event, own));
+        const room = set.userRoom(userId);
+        except.push(room);
+        if (own) emitter(this.server.to(room)).emit(own.type, envelope(event.position, event.at, own));
       }
       if (message === null || said === null) continue;
       const group = groups.get(said);
       if (group) {
-        group.rooms.push(`aud:${key}`);
+        group.rooms.push(audience.room);
         group.except.push(...except);
       } else {
-        groups.set(said, { message, rooms: [`aud:${key}`], except });
+        groups.set(said, { message, rooms: [audience.room], except });
       }
     }
     for (const { message, rooms, except } of groups.values()) {
       const target = except.length > 0 ? this.server.to(rooms).except(except) : this.server.to(rooms);
-      target.emit(message.type, this.envelope(event, message));
+      emitter(target).emit(message.type, envelope(event.position, event.at, message));
     }
   }
 
   /** The sockets authenticated on this instance (connected, past the handshake). */
-  private localSockets(): VtSocket[] {
-    return [...this.server.sockets.sockets.values()] as unknown as VtSocket[];
+  private localSockets(): HubSocket[] {
+    return [...this.server.sockets.sockets.values()];
   }
 
   /**
@@ -314,7 +432,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * reload. The sockets were taken out of their rooms when the change was delivered; the last
    * re-scope of a socket puts it back, with the user as read after that change.
    */
-  private async rescope(sockets: VtSocket[]): Promise<void> {
+  private async rescope(sockets: HubSocket[]): Promise<void> {
     for (const socket of sockets) {
       let context: AuthContext | null;
       try {
@@ -334,8 +452,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         if (--socket.data.rescopes > 0 || !socket.connected) return;
         this.leaveRooms(socket);
         socket.data.user = user;
-        this.joinRooms(socket);
-        socket.emit('resync', { reason: 'permissions_changed', position: this.tail.position });
+        this.resync(socket, 'permissions_changed');
       });
     }
   }

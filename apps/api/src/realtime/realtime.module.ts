@@ -9,6 +9,7 @@ import { RealtimeMetrics } from './realtime.metrics';
 @Module({
   imports: [AuthModule, HealthModule],
   providers: [OutboxTailService, OutboxPrunerService, RealtimeGateway, RealtimeMetrics],
-  exports: [OutboxTailService, OutboxPrunerService],
+  // The gateway is exported for the features whose scopes sockets follow (a meeting).
+  exports: [OutboxTailService, OutboxPrunerService, RealtimeGateway],
 })
 export class RealtimeModule {}

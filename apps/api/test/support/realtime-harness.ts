@@ -101,6 +101,23 @@ export async function outboxAfter(hub: TestApp, after: number, onlySignals = tru
   return rows.map((r) => ({ position: Number(r.position), type: r.type, signalId: r.signal_id, version: r.version, marking: r.marking }));
 }
 
+/**
+ * What a replay of these `signal.*` events tells a reader that may read every one of them:
+ * each signal once, as it is at the end, at the position of its last event, in that order;
+ * `signal.created` when it was created within the events, else `signal.updated`.
+ */
+export function replayOf(events: readonly OutboxRow[]): OutboxRow[] {
+  const last = new Map<string, OutboxRow>();
+  const created = new Set<string>();
+  for (const event of events) {
+    if (event.signalId === null) continue;
+    if (!last.has(event.signalId) && event.type === 'signal.created') created.add(event.signalId);
+    last.delete(event.signalId);
+    last.set(event.signalId, event);
+  }
+  return [...last.values()].map((event) => ({ ...event, type: created.has(event.signalId!) ? 'signal.created' : 'signal.updated' }));
+}
+
 export async function outboxMaxPosition(hub: TestApp): Promise<number> {
   const [row] = (await hub.db.query(`SELECT coalesce(max(position), 0) AS max FROM outbox_events`)) as { max: string }[];
   return Number(row?.max ?? 0);

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Provider } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
@@ -39,9 +39,13 @@ async function createDatabaseFromTemplate(): Promise<string> {
   return base.replace(/\/[^/]+$/, `/${name}`);
 }
 
-/** Starts the real app on its own copy of the seeded database; `env` overrides settings. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await createDatabaseFromTemplate();
+/** Starts the real app on its own copy of the seeded database; `env` overrides settings, `providers` the app's providers. */
+export async function startTestApp(env: Record<string, string> = {}, providers: Provider[] = []): Promise<TestApp> {
+  return startInstance(await createDatabaseFromTemplate(), env, providers);
+}
+
+/** Starts another instance of the app on an existing database (as a second replica behind the load balancer). */
+export async function startInstance(databaseUrl: string, env: Record<string, string> = {}, providers: Provider[] = []): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -49,7 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp(config, { databaseUrl, sessionSecret: TEST_SESSION_SECRET, instanceId: 'test' }, null);
+  const app = await createApp(config, { databaseUrl, sessionSecret: TEST_SESSION_SECRET, instanceId: 'test' }, null, providers);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
