@@ -1,39 +1,35 @@
-import {
-  allowedTransitions,
-  type Marking,
-  MARKINGS,
-  SEVERITIES,
-  SIGNAL_CATEGORIES,
-  type SignalStatus,
-} from '@verkiezingstafel/domain';
 import fc from 'fast-check';
+import { OutboxTailService } from '../src/realtime/outbox-tail.service';
 import {
-  type ApiResponse,
   type DemoUser,
-  highestPosition,
   listAllSignals,
   loginDemoUsers,
+  type OutboxRow,
   outboxAfter,
   outboxMaxPosition,
-  readyPosition,
   restClient,
   type SignalView,
   signalEventsOf,
   waitUntil,
 } from './support/realtime-harness';
+import { performOperation, type SignalOp, signalOperations, signalState } from './support/signal-operations';
 import { connectSocket, type TestSocket } from './support/sockets';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /*
  * The differential property of visibility.md: for any user and any sequence of changes, what
- * that user's socket has been told (and not revoked) equals what GET /api/signals returns to
- * that user, field for field; and no socket is ever told anything the user could not have read
- * over REST at that moment.
+ * that user's board has been told (and not revoked) equals what GET /api/signals returns to
+ * that user, field for field; and no socket is ever told anything the user could not read over
+ * REST at that moment. Boards go away and come back at random points, resuming by the
+ * handshake (`auth.after`) or by the `resume` message, sent at once or after more changes.
  *
  * The oracle is REST, never the socket: after every accepted write, every demo user's
  * GET /api/signals/:id is recorded (the REST view of that signal at that version for that
- * user, or "not readable"). From the outbox and these views the exact list of messages each
- * user's socket must receive follows; the final state is also compared with the list endpoint.
+ * user, or "not readable"). From the outbox and these views follows exactly what each socket
+ * must be told: live, each event as REST showed it at that version; replayed, each signal
+ * changed while away once, as REST shows it at the end of the replay, and `signal.revoked` only
+ * where the user could read it before. After every reconnect and at the end, the board's state
+ * (all its sockets' messages applied in order) is compared with GET /api/signals.
  *
  * Reproduce a failure: VT_PROPERTY_SEED=<seed> (printed by fast-check); VT_PROPERTY_SHRINK=1
  * shrinks the counterexample (slow); VT_PROPERTY_RUNS=<n> changes the number of runs.
@@ -43,143 +39,82 @@ const SHARE_CODES = ['BZK', 'AIVD', 'NCTV', 'NCSC', 'KIESRAAD', 'ACM', 'POLITIE'
 const LEAD_CODES = ['BZK', 'AIVD', 'NCTV', 'NCSC', 'KIESRAAD', 'ACM'] as const;
 const MUNICIPALITIES = ['GM0363', 'GM0599', 'GM0344', 'GM0518'] as const;
 const USER_COUNT = 12;
+const WAIT = 15_000;
 
-type ActorSel = { by: 'owner'; pick: number } | { by: 'lead' } | { by: 'chair' } | { by: 'user'; index: number };
-
-interface CreateOp {
-  kind: 'create';
-  creator: number;
-  marking: Marking;
-  classification: 'NONE' | 'DEP_V';
-  sharedWith: string[];
-  recipients: number[];
-  affected: string[];
-  ownMunicipality: boolean;
-  leadAgency: string | null;
-  source: string | null;
-  title: string;
-  description: string;
-  category: string;
-  severity: string;
-}
-interface EditOp {
-  kind: 'edit';
-  target: number;
-  actor: ActorSel;
-  changes: { title?: string; description?: string; severity?: string; category?: string; source?: string | null; leadAgency?: string | null };
-}
-interface MarkingOp {
-  kind: 'marking';
-  target: number;
-  actor: ActorSel;
-  marking: Marking;
-}
-interface AudienceOp {
-  kind: 'audience';
-  target: number;
-  actor: ActorSel;
-  field: 'sharedWith' | 'recipients' | 'affectedMunicipalities';
-  codes: string[];
-  recipients: number[];
-  marking: Marking | null;
-}
-interface TransitionOp {
-  kind: 'transition';
-  target: number;
-  actor: ActorSel;
-  pick: number;
-}
-type Op = CreateOp | EditOp | MarkingOp | AudienceOp | TransitionOp;
-
-const text = (max: number) => fc.string({ minLength: 1, maxLength: max });
-const markingArb = fc.constantFrom<Marking>(...MARKINGS);
-const actorArb: fc.Arbitrary<ActorSel> = fc.oneof(
-  { weight: 6, arbitrary: fc.nat(5).map((pick): ActorSel => ({ by: 'owner', pick })) },
-  { weight: 2, arbitrary: fc.constant<ActorSel>({ by: 'lead' }) },
-  { weight: 1, arbitrary: fc.constant<ActorSel>({ by: 'chair' }) },
-  { weight: 2, arbitrary: fc.nat(USER_COUNT - 1).map((index): ActorSel => ({ by: 'user', index })) },
-);
-const targetArb = fc.nat(50);
-
-const createArb: fc.Arbitrary<CreateOp> = fc.record({
-  kind: fc.constant('create' as const),
-  // Mostly users who may raise signals (chair, liaisons, municipalities); sometimes the observer or admin (refused).
-  creator: fc.oneof({ weight: 7, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 3, arbitrary: fc.integer({ min: 7, max: 9 }) }, { weight: 1, arbitrary: fc.integer({ min: 10, max: 11 }) }),
-  marking: markingArb,
-  classification: fc.oneof({ weight: 5, arbitrary: fc.constant('NONE' as const) }, { weight: 1, arbitrary: fc.constant('DEP_V' as const) }),
-  sharedWith: fc.subarray([...SHARE_CODES], { maxLength: 3 }),
-  recipients: fc.subarray([...Array(USER_COUNT).keys()], { maxLength: 4 }),
-  affected: fc.subarray([...MUNICIPALITIES], { maxLength: 2 }),
-  ownMunicipality: fc.boolean(),
-  leadAgency: fc.option(fc.constantFrom(...LEAD_CODES), { nil: null }),
-  source: fc.option(text(30), { nil: null }),
-  title: text(40),
-  description: fc.string({ maxLength: 60 }),
-  category: fc.constantFrom(...SIGNAL_CATEGORIES),
-  severity: fc.constantFrom(...SEVERITIES),
+const operations = signalOperations({
+  shareCodes: SHARE_CODES,
+  leadCodes: LEAD_CODES,
+  municipalities: MUNICIPALITIES,
+  maxUserIndex: USER_COUNT - 1,
+  text: (max) => fc.string({ minLength: 1, maxLength: max }),
 });
 
-const editArb: fc.Arbitrary<EditOp> = fc.record({
-  kind: fc.constant('edit' as const),
-  target: targetArb,
-  actor: actorArb,
-  changes: fc
-    .record(
-      {
-        title: text(40),
-        description: fc.string({ maxLength: 60 }),
-        severity: fc.constantFrom(...SEVERITIES),
-        category: fc.constantFrom(...SIGNAL_CATEGORIES),
-        source: fc.option(text(30), { nil: null }),
-        leadAgency: fc.option(fc.constantFrom(...LEAD_CODES), { nil: null }),
-      },
-      { requiredKeys: [] },
-    )
-    .filter((changes) => Object.keys(changes).length > 0),
-});
+type Step =
+  | { kind: 'change'; op: SignalOp }
+  /** A board loses its connection (the index picks among the connected ones). */
+  | { kind: 'away'; user: number }
+  /** A board that is away comes back: by the handshake, or connecting first and sending `resume` after `delay` more changes. */
+  | { kind: 'back'; user: number; path: 'handshake' | 'message'; delay: number };
 
-const markingOpArb: fc.Arbitrary<MarkingOp> = fc.record({ kind: fc.constant('marking' as const), target: targetArb, actor: actorArb, marking: markingArb });
-
-const audienceArb: fc.Arbitrary<AudienceOp> = fc.record({
-  kind: fc.constant('audience' as const),
-  target: targetArb,
-  actor: actorArb,
-  field: fc.constantFrom('sharedWith' as const, 'recipients' as const, 'affectedMunicipalities' as const),
-  codes: fc.subarray([...SHARE_CODES], { maxLength: 3 }),
-  recipients: fc.subarray([...Array(USER_COUNT).keys()], { maxLength: 4 }),
-  marking: fc.option(markingArb, { nil: null }),
-});
-
-const transitionArb: fc.Arbitrary<TransitionOp> = fc.record({
-  kind: fc.constant('transition' as const),
-  target: targetArb,
-  actor: fc.oneof({ weight: 3, arbitrary: fc.constant<ActorSel>({ by: 'chair' }) }, { weight: 2, arbitrary: actorArb }),
-  pick: fc.nat(5),
-});
-
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: createArb },
-  { weight: 2, arbitrary: editArb },
-  { weight: 3, arbitrary: markingOpArb },
-  { weight: 3, arbitrary: audienceArb },
-  { weight: 2, arbitrary: transitionArb },
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: operations.op.map((op): Step => ({ kind: 'change', op })) },
+  { weight: 2, arbitrary: fc.nat(USER_COUNT - 1).map((user): Step => ({ kind: 'away', user })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ user: fc.nat(USER_COUNT - 1), path: fc.constantFrom('handshake' as const, 'message' as const), delay: fc.nat(2) })
+      .map((back): Step => ({ kind: 'back', ...back })),
+  },
 );
 
-/** A sequence of 5–15 changes that starts with a create, so that later changes have a target. */
-const sequenceArb: fc.Arbitrary<Op[]> = fc
-  .tuple(createArb, fc.array(opArb, { minLength: 4, maxLength: 14 }))
-  .map(([first, rest]) => [first, ...rest]);
+/** 6–20 steps that start with a create, so that later changes have a target. */
+const scenarioArb: fc.Arbitrary<Step[]> = fc
+  .tuple(operations.create, fc.array(stepArb, { minLength: 5, maxLength: 19 }))
+  .map(([first, rest]) => [{ kind: 'change', op: first }, ...rest]);
 
-interface SignalState {
-  ownerAgency: string;
-  leadAgency: string | null;
-  status: SignalStatus;
-  version: number;
+type Told = { event: string; position: number; data: unknown };
+
+/** One socket of a board, and what it asked for. */
+interface Connection {
+  socket: TestSocket;
+  path: 'first' | 'handshake' | 'message';
+  /** The position it resumed after (null: connected without one). */
+  after: number | null;
+  /** Handshake: the `ready` after its replay; otherwise the `ready` at connect. Live after this. */
+  liveFrom: number;
+  /** Message path: the `ready` that answered the `resume`. */
+  resumedAt: number | null;
+  /** Message path: changes still to happen before the `resume` is sent. */
+  resumeIn: number | null;
+  closed: boolean;
+  readies: number;
 }
 
-type Expected = { event: string; type: string; position: number; data: unknown };
+interface Board {
+  user: DemoUser;
+  index: number;
+  connections: Connection[];
+}
 
-describe('realtime differential property: socket view = REST view', () => {
+const current = (board: Board): Connection | null => board.connections.find((c) => !c.closed) ?? null;
+
+function toldOn(socket: TestSocket): Told[] {
+  return signalEventsOf(socket).map((r) => ({ event: r.event, position: r.payload.position as number, data: r.payload.data }));
+}
+
+/** The position a board resumes from: the highest it has seen, in an event or a `ready`. */
+function boardPosition(board: Board): number {
+  let position = 0;
+  for (const { socket } of board.connections) {
+    for (const r of socket.received) {
+      const p = (r.payload as { position?: unknown }).position;
+      if ((r.event === 'ready' || r.event.startsWith('signal.')) && typeof p === 'number') position = Math.max(position, p);
+    }
+  }
+  return position;
+}
+
+describe('realtime differential property: socket view = REST view, across reconnects', () => {
   let hub: TestApp;
   let electionId: string;
   let users: DemoUser[];
@@ -188,83 +123,11 @@ describe('realtime differential property: socket view = REST view', () => {
     hub = await startTestApp();
     [{ id: electionId }] = (await hub.db.query(`SELECT id FROM elections WHERE code = 'TK2025'`)) as { id: string }[];
     users = await loginDemoUsers(hub);
+    expect(users).toHaveLength(USER_COUNT);
   });
   afterAll(async () => {
     await hub?.close();
   });
-
-  async function stateOf(id: string): Promise<SignalState> {
-    const [row] = (await hub.db.query(`SELECT owner_agency, lead_agency, status, version FROM signals WHERE id = $1`, [id])) as {
-      owner_agency: string;
-      lead_agency: string | null;
-      status: SignalStatus;
-      version: number;
-    }[];
-    return { ownerAgency: row!.owner_agency, leadAgency: row!.lead_agency, status: row!.status, version: row!.version };
-  }
-
-  function resolveActor(sel: ActorSel, state: SignalState): DemoUser {
-    const acting = (u: DemoUser) => !u.roles.includes('admin') && !u.roles.includes('observer');
-    switch (sel.by) {
-      case 'owner': {
-        const owners = users.filter((u) => u.agency === state.ownerAgency && acting(u));
-        return owners.length > 0 ? owners[sel.pick % owners.length]! : users[0]!;
-      }
-      case 'lead': {
-        const leads = users.filter((u) => u.agency === state.leadAgency && u.roles.includes('liaison'));
-        return leads[0] ?? resolveActor({ by: 'owner', pick: 0 }, state);
-      }
-      case 'chair':
-        return users[0]!;
-      case 'user':
-        return users[sel.index % users.length]!;
-    }
-  }
-
-  /** Performs one change over REST; returns the signal it changed and the response. */
-  async function perform(op: Op, created: string[]): Promise<{ actor: DemoUser; signalId: string | null; request: string; response: ApiResponse } | null> {
-    if (op.kind === 'create') {
-      const actor = users[op.creator]!;
-      const affected = op.ownMunicipality && actor.roles.includes('municipal') ? [actor.agency] : op.affected;
-      const body: Record<string, unknown> = {
-        electionId,
-        title: op.title,
-        description: op.description,
-        category: op.category,
-        severity: op.severity,
-        marking: op.marking,
-        classification: op.classification,
-        sharedWith: op.sharedWith,
-        recipients: op.recipients.map((i) => users[i]!.id),
-        affectedMunicipalities: affected,
-      };
-      if (op.leadAgency !== null) body['leadAgency'] = op.leadAgency;
-      if (op.source !== null) body['source'] = op.source;
-      const response = await restClient(hub, actor.token).post('/api/signals', body);
-      const id = response.status === 201 ? (response.body as { id: string }).id : null;
-      return { actor, signalId: id, request: `POST /api/signals ${JSON.stringify({ ...body, electionId: undefined })}`, response };
-    }
-    if (created.length === 0) return null;
-    const id = created[op.target % created.length]!;
-    const state = await stateOf(id);
-    const actor = resolveActor(op.actor, state);
-    const client = restClient(hub, actor.token);
-    if (op.kind === 'transition') {
-      const allowed = allowedTransitions(state.status);
-      const to = allowed.length > 0 ? allowed[op.pick % allowed.length]! : 'in_progress';
-      const body = { to, version: state.version };
-      return { actor, signalId: id, request: `POST transitions ${JSON.stringify(body)}`, response: await client.post(`/api/signals/${id}/transitions`, body) };
-    }
-    let body: Record<string, unknown>;
-    if (op.kind === 'edit') body = { ...op.changes };
-    else if (op.kind === 'marking') body = { marking: op.marking };
-    else {
-      body = op.field === 'recipients' ? { recipients: op.recipients.map((i) => users[i]!.id) } : op.field === 'sharedWith' ? { sharedWith: op.codes } : { affectedMunicipalities: op.codes.filter((c) => c.startsWith('GM')) };
-      if (op.marking !== null) body['marking'] = op.marking;
-    }
-    body['version'] = state.version;
-    return { actor, signalId: id, request: `PATCH ${JSON.stringify(body)}`, response: await client.patch(`/api/signals/${id}`, body) };
-  }
 
   /** The REST view of one signal for every user, right now: the body of GET /api/signals/:id, or null on 404. */
   async function restViews(id: string): Promise<(SignalView | null)[]> {
@@ -278,132 +141,214 @@ describe('realtime differential property: socket view = REST view', () => {
     );
   }
 
-  /** With VT_PROPERTY_STATS=1: what the runs exercised (accepted and refused changes, messages by kind). */
+  /** With VT_PROPERTY_STATS=1: what the runs exercised. */
   const stats = new Map<string, number>();
-  const count = (key: string) => stats.set(key, (stats.get(key) ?? 0) + 1);
+  const count = (key: string, n = 1) => stats.set(key, (stats.get(key) ?? 0) + n);
   afterAll(() => {
     if (process.env['VT_PROPERTY_STATS'] === '1') console.log([...stats.entries()].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
   });
 
-  function describeFailure(user: DemoUser, what: string, error: unknown, trace: string[]): Error {
+  function failure(user: DemoUser, what: string, error: unknown, trace: string[]): Error {
     const message = error instanceof Error ? error.message : String(error);
-    return new Error(`${what} for ${user.email} (${user.agency}, ${user.roles.join(',')}, id ${user.id})\n${message}\n--- changes of this run ---\n${trace.join('\n')}`);
+    return new Error(`${what} for ${user.label}\n${message}\n--- steps of this run ---\n${trace.join('\n')}`);
   }
 
-  it('for random sequences of changes by random users, every socket view equals the REST view', async () => {
-    const seed = process.env['VT_PROPERTY_SEED'] ? Number(process.env['VT_PROPERTY_SEED']) : undefined;
-    await fc.assert(
-      fc.asyncProperty(sequenceArb, async (ops) => {
-        const sockets: TestSocket[] = [];
-        const replays: TestSocket[] = [];
-        try {
-          // Every demo user has a live socket before the first change.
-          for (const user of users) sockets.push(await connectSocket(hub.url, user.token));
-          const readies = await Promise.all(sockets.map((s) => readyPosition(s)));
-          const start = await outboxMaxPosition(hub);
-          expect(Math.min(...readies)).toBeGreaterThanOrEqual(start);
+  async function nextReady(connection: Connection): Promise<number> {
+    const n = ++connection.readies;
+    const readies = () => connection.socket.received.filter((r) => r.event === 'ready');
+    if (!(await waitUntil(() => readies().length >= n, WAIT))) throw new Error(`no ready #${n}; received ${connection.socket.received.map((r) => r.event).join(', ')}`);
+    return (readies()[n - 1]!.payload as { position: number }).position;
+  }
 
-          const created: string[] = [];
-          // views[user]["id@version"] = REST view of that signal at that version, or null.
-          const views: Map<string, SignalView | null>[] = users.map(() => new Map());
-          const trace: string[] = [];
-          const record = async (id: string) => {
-            const { version } = await stateOf(id);
-            const now = await restViews(id);
-            now.forEach((view, u) => views[u]!.set(`${id}@${version}`, view));
-            return version;
+  it('for random changes by random users and boards reconnecting at random points, every board equals the REST view', async () => {
+    const seed = process.env['VT_PROPERTY_SEED'] ? Number(process.env['VT_PROPERTY_SEED']) : undefined;
+    const tail = hub.app.get(OutboxTailService);
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async (steps) => {
+        const boards: Board[] = users.map((user, index) => ({ user, index, connections: [] }));
+        const created: string[] = [];
+        // views[user]["id@version"] = REST view of that signal at that version, or null.
+        const views: Map<string, SignalView | null>[] = users.map(() => new Map());
+        const trace: string[] = [];
+        try {
+          const start = await outboxMaxPosition(hub);
+          for (const board of boards) {
+            const socket = await connectSocket(hub.url, board.user.token);
+            board.connections.push({ socket, path: 'first', after: null, liveFrom: 0, resumedAt: null, resumeIn: null, closed: false, readies: 0 });
+          }
+          for (const board of boards) board.connections[0]!.liveFrom = await nextReady(board.connections[0]!);
+          expect(Math.min(...boards.map((b) => b.connections[0]!.liveFrom))).toBeGreaterThanOrEqual(start);
+
+          /** What the board holds now (its sockets' messages in order) equals GET /api/signals for its user. */
+          const compareWithRest = async (board: Board, when: string) => {
+            const ids = new Set(created);
+            const held = new Map<string, unknown>();
+            for (const { socket } of board.connections) {
+              for (const { event, data } of toldOn(socket)) {
+                const id = (data as { id: string }).id;
+                if (!ids.has(id)) continue;
+                if (event === 'signal.revoked') held.delete(id);
+                else held.set(id, data);
+              }
+            }
+            const listed = (await listAllSignals(hub, board.user.token, electionId)).filter((s) => ids.has(s.id));
+            try {
+              expect(Object.fromEntries(held)).toStrictEqual(Object.fromEntries(listed.map((s) => [s.id, s])));
+            } catch (error) {
+              throw failure(board.user, `${when}: what the board holds ("Received") differs from GET /api/signals ("Expected")`, error, trace);
+            }
+            count('state comparisons');
+          };
+          /** A `resume` at the board's own position replays nothing: its `ready` follows everything sent before it. */
+          const caughtUp = async (board: Board) => {
+            const connection = current(board)!;
+            for (let round = 0; round < 100; round++) {
+              connection.socket.socket.emit('resume', { after: boardPosition(board) });
+              if ((await nextReady(connection)) >= (await outboxMaxPosition(hub))) return;
+              await waitUntil(async () => tail.position >= (await outboxMaxPosition(hub)), WAIT);
+            }
+            throw new Error('the board never caught up');
+          };
+          const resumeByMessage = async (board: Board, connection: Connection) => {
+            connection.resumeIn = null;
+            connection.socket.socket.emit('resume', { after: connection.after });
+            connection.resumedAt = await nextReady(connection);
+            trace.push(`board ${board.index}: resume { after: ${connection.after} } -> ready ${connection.resumedAt} (live from ${connection.liveFrom})`);
+            await caughtUp(board);
+            await compareWithRest(board, 'after a resume message');
+          };
+          const comeBack = async (board: Board, path: 'handshake' | 'message', delay: number) => {
+            if (current(board)) return;
+            const after = boardPosition(board);
+            const socket = await connectSocket(hub.url, board.user.token, path === 'handshake' ? { after } : {});
+            const connection: Connection = { socket, path, after, liveFrom: 0, resumedAt: null, resumeIn: null, closed: false, readies: 0 };
+            board.connections.push(connection);
+            connection.liveFrom = await nextReady(connection);
+            count(`reconnect ${path}${path === 'message' ? ` delay ${delay}` : ''}`);
+            if (path === 'handshake') {
+              trace.push(`board ${board.index}: handshake after ${after} -> ready ${connection.liveFrom}`);
+              await caughtUp(board);
+              await compareWithRest(board, 'after a handshake resume');
+            } else {
+              trace.push(`board ${board.index}: connected -> ready ${connection.liveFrom}, resume after ${delay} changes`);
+              connection.resumeIn = delay;
+              if (delay === 0) await resumeByMessage(board, connection);
+            }
           };
 
-          for (const op of ops) {
-            const done = await perform(op, created);
-            if (!done) continue;
-            const { actor, signalId, request, response } = done;
-            if (response.status >= 500) {
-              throw new Error(`${request} as ${actor.email} answered ${response.status}: ${JSON.stringify(response.body)}\n${trace.join('\n')}`);
+          for (const step of steps) {
+            if (step.kind === 'away') {
+              const connected = boards.filter((b) => current(b));
+              const board = connected[step.user % connected.length];
+              if (!board) continue;
+              const connection = current(board)!;
+              connection.closed = true;
+              connection.socket.close();
+              trace.push(`board ${board.index}: away at ${boardPosition(board)}`);
+              count('away');
+              continue;
             }
-            count(`change ${op.kind} -> ${response.status} ${response.status >= 300 ? ((response.body as { code?: string }).code ?? '') : ''}`);
-            let line = `${actor.email}: ${request} -> ${response.status}`;
-            if (response.status < 300 && signalId) {
-              if (op.kind === 'create') created.push(signalId);
-              const version = await record(signalId);
+            if (step.kind === 'back') {
+              // One of the boards that are away (the index picks among them).
+              const away = boards.filter((b) => !current(b));
+              if (away.length > 0) await comeBack(away[step.user % away.length]!, step.path, step.delay);
+              continue;
+            }
+            const done = await performOperation(hub, step.op, users, electionId, created);
+            if (!done) continue;
+            const { actor, signalId, request, status, body } = done;
+            if (status >= 500) throw new Error(`${request} as ${actor.label} answered ${status}: ${JSON.stringify(body)}\n${trace.join('\n')}`);
+            count(`change ${step.op.kind} -> ${status}`);
+            let line = `${actor.label}: ${request} -> ${status}`;
+            if (status < 300 && signalId) {
+              const { version } = await signalState(hub, signalId);
+              (await restViews(signalId)).forEach((view, u) => views[u]!.set(`${signalId}@${version}`, view));
               line += ` (signal ${signalId} v${version})`;
             } else {
-              line += ` ${(response.body as { code?: string }).code ?? ''}`;
+              line += ` ${(body as { code?: string }).code ?? ''}`;
             }
             trace.push(line);
-          }
-
-          // A GREEN sentinel that every user reads: once every socket has it, every earlier event has passed.
-          const sentinel = await restClient(hub, users[0]!.token).post('/api/signals', {
-            electionId,
-            title: 'Sentinel',
-            description: '',
-            category: 'other',
-            severity: 'low',
-            marking: 'GREEN',
-          });
-          expect(sentinel.status).toBe(201);
-          const sentinelId = (sentinel.body as { id: string }).id;
-          created.push(sentinelId);
-          await record(sentinelId);
-          trace.push(`sentinel ${sentinelId}`);
-          const end = await outboxMaxPosition(hub);
-          await waitUntil(() => sockets.every((s) => signalEventsOf(s).some((r) => (r.payload.data as { id?: string }).id === sentinelId)), 15_000);
-          for (const [u, socket] of sockets.entries()) {
-            if (highestPosition(socket) < end) {
-              throw describeFailure(users[u]!, 'live socket did not catch up', `highest received ${highestPosition(socket)} < outbox ${end}`, trace);
+            for (const board of boards) {
+              const connection = current(board);
+              if (connection?.resumeIn !== null && connection?.resumeIn !== undefined && --connection.resumeIn <= 0) await resumeByMessage(board, connection);
             }
           }
 
-          // A second socket per user that resumes after the start position: the replay path.
-          for (const user of users) replays.push(await connectSocket(hub.url, user.token, { after: start }));
-          await Promise.all(replays.map((s) => readyPosition(s, 15_000)));
+          // Every board back and caught up.
+          for (const board of boards) {
+            if (!current(board)) await comeBack(board, 'handshake', 0);
+            const connection = current(board)!;
+            if (connection.resumeIn !== null) await resumeByMessage(board, connection);
+            else await caughtUp(board);
+          }
 
-          const ids = new Set(created);
           const outbox = await outboxAfter(hub, start);
-          for (const [u, user] of users.entries()) {
-            // 1. Final state: the socket's id → latest payload, minus revoked ids, equals GET /api/signals.
-            const told = new Map<string, unknown>();
-            for (const r of signalEventsOf(sockets[u]!)) {
-              const id = (r.payload.data as { id: string }).id;
-              if (!ids.has(id)) continue;
-              if (r.event === 'signal.revoked') told.delete(id);
-              else told.set(id, r.payload.data);
-            }
-            const listed = (await listAllSignals(hub, user.token, electionId)).filter((s) => ids.has(s.id));
-            try {
-              expect(Object.fromEntries(told)).toStrictEqual(Object.fromEntries(listed.map((s) => [s.id, s])));
-            } catch (error) {
-              throw describeFailure(user, 'socket view (live; "Received") differs from GET /api/signals ("Expected")', error, trace);
-            }
+          for (const board of boards) {
+            const u = board.index;
+            const viewOf = (row: OutboxRow, version = row.version!) => {
+              const view = views[u]!.get(`${row.signalId}@${version}`);
+              if (view === undefined && version === row.version) throw new Error(`outbox event ${row.position} (${row.type} ${row.signalId}@${version}) was not caused by this run\n${trace.join('\n')}`);
+              return view ?? null;
+            };
+            /** Live: each event as REST showed it at its version; revoked where the change took it from sight. */
+            const liveExpected = (rows: OutboxRow[]): Told[] =>
+              rows.flatMap((row): Told[] => {
+                const view = viewOf(row);
+                if (view) return [{ event: row.type, position: row.position, data: view }];
+                if (row.type === 'signal.updated' && viewOf(row, row.version! - 1)) return [{ event: 'signal.revoked', position: row.position, data: { id: row.signalId } }];
+                return [];
+              });
+            /** Replayed: each signal once, as REST shows it at its last version of the window; revoked only if read before. */
+            const replayExpected = (rows: OutboxRow[], tellThrough: number): Told[] => {
+              const records = new Map<string, { first: OutboxRow; last: OutboxRow }>();
+              for (const row of rows) {
+                const known = records.get(row.signalId!);
+                records.delete(row.signalId!);
+                records.set(row.signalId!, { first: known?.first ?? row, last: row });
+              }
+              return [...records.values()]
+                .filter(({ last }) => last.position <= tellThrough)
+                .flatMap(({ first, last }): Told[] => {
+                  const view = viewOf(last);
+                  if (view) return [{ event: first.type === 'signal.created' ? 'signal.created' : 'signal.updated', position: last.position, data: view }];
+                  if (first.type === 'signal.updated' && viewOf(first, first.version! - 1)) return [{ event: 'signal.revoked', position: last.position, data: { id: last.signalId } }];
+                  return [];
+                });
+            };
 
-            // 2. Every message, live and replayed: exactly what REST showed this user at that version.
-            const expected: Expected[] = [];
-            for (const event of outbox) {
-              const key = `${event.signalId}@${event.version}`;
-              const view = views[u]!.get(key);
-              if (view === undefined) throw new Error(`outbox event ${event.position} (${event.type} ${key}) was not caused by this run\n${trace.join('\n')}`);
-              if (view) {
-                expected.push({ event: event.type, type: event.type, position: event.position, data: view });
-              } else if (event.type === 'signal.updated' && views[u]!.get(`${event.signalId}@${event.version! - 1}`)) {
-                expected.push({ event: 'signal.revoked', type: 'signal.revoked', position: event.position, data: { id: event.signalId } });
-              }
+            // Each position at most once over all the board's sockets.
+            const positions = board.connections.flatMap((c) => toldOn(c.socket).map((t) => t.position));
+            try {
+              expect(positions.filter((p, i) => positions.indexOf(p) !== i)).toEqual([]);
+            } catch (error) {
+              throw failure(board.user, 'a position was told twice', error, trace);
             }
-            for (const e of expected) count(`expected ${e.event}${(e.data as { marking?: string }).marking ? ` ${(e.data as { marking?: string }).marking}` : ''}`);
-            for (const [path, socket] of [
-              ['live', sockets[u]!],
-              ['replayed', replays[u]!],
-            ] as const) {
-              const actual = signalEventsOf(socket).map((r) => ({ event: r.event, type: r.payload.type, position: r.payload.position, data: r.payload.data }));
+            for (const [n, connection] of board.connections.entries()) {
+              const told = toldOn(connection.socket);
+              const cut = Math.max(connection.liveFrom, ...told.map((t) => t.position));
+              const live = told.filter((t) => t.position > connection.liveFrom);
+              const replayed = told.filter((t) => t.position <= connection.liveFrom);
+              const window = (from: number, through: number) => outbox.filter((r) => r.position > from && r.position <= through);
+              let expectedReplay: Told[] = [];
+              if (connection.path === 'handshake') expectedReplay = replayExpected(window(connection.after!, connection.liveFrom), Number.POSITIVE_INFINITY);
+              if (connection.path === 'message' && connection.resumedAt !== null) expectedReplay = replayExpected(window(connection.after!, connection.resumedAt), connection.liveFrom);
+              count(`replayed messages ${connection.path}`, expectedReplay.length);
+              count('live messages', live.length);
               try {
-                expect(actual).toStrictEqual(expected);
+                expect(live).toStrictEqual(liveExpected(window(connection.liveFrom, cut)));
               } catch (error) {
-                throw describeFailure(user, `${path} socket messages ("Received") differ from the REST views at each version ("Expected")`, error, trace);
+                throw failure(board.user, `socket ${n} (${connection.path}): live messages ("Received") differ from the REST views at each version ("Expected")`, error, trace);
+              }
+              try {
+                expect(replayed).toStrictEqual(expectedReplay);
+              } catch (error) {
+                throw failure(board.user, `socket ${n} (${connection.path} after ${connection.after}): replayed messages ("Received") differ from the REST views at the end of the replay ("Expected")`, error, trace);
               }
             }
+            await compareWithRest(board, 'at the end');
           }
         } finally {
-          for (const s of [...sockets, ...replays]) s.close();
+          for (const board of boards) for (const { socket } of board.connections) socket.close();
         }
       }),
       {
@@ -413,5 +358,5 @@ describe('realtime differential property: socket view = REST view', () => {
         verbose: 1,
       },
     );
-  }, 180_000);
+  }, 300_000);
 });

@@ -1,8 +1,6 @@
 import {
   type Actor,
-  allowedTransitions,
   type AppAbility,
-  CLASSIFICATIONS,
   CORE_TABLE_AGENCIES,
   defineAbilityFor,
   type Marking,
@@ -20,6 +18,7 @@ import {
 } from '@verkiezingstafel/domain';
 import fc from 'fast-check';
 import { createElection, type FullSignal, inBatches, listAll, type Session, signalsFromDb, signInAll } from './support/hub-helpers';
+import { type OperationUser, performOperation, type SignalOp, signalOperations } from './support/signal-operations';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /*
@@ -55,69 +54,9 @@ interface UserSpec {
   clearance: 'NONE' | 'DEP_V';
 }
 
-type ActorSel = { by: 'owner'; pick: number } | { by: 'lead'; pick: number } | { by: 'chair'; pick: number } | { by: 'user'; index: number };
-
-interface CreateOp {
-  kind: 'create';
-  /** Mostly a user who may raise signals (an index among them); sometimes anyone. */
-  creator: { among: 'creators' | 'all'; index: number };
-  marking: Marking;
-  classification: 'NONE' | 'DEP_V';
-  sharedWith: string[];
-  recipients: number[];
-  affected: string[];
-  ownMunicipality: boolean;
-  leadAgency: string | null;
-  source: string | null;
-  title: string;
-  description: string;
-  category: string;
-  severity: string;
-  platforms: string[];
-  evidence: { url: string; description?: string }[];
-  disarmTechniques: string[];
-  firstSeenAt: string | null;
-}
-interface EditOp {
-  kind: 'edit';
-  target: number;
-  actor: ActorSel;
-  changes: {
-    title?: string;
-    description?: string;
-    severity?: string;
-    category?: string;
-    source?: string | null;
-    leadAgency?: string | null;
-    classification?: string;
-  };
-}
-interface MarkingOp {
-  kind: 'marking';
-  target: number;
-  actor: ActorSel;
-  marking: Marking;
-}
-interface AudienceOp {
-  kind: 'audience';
-  target: number;
-  actor: ActorSel;
-  field: 'sharedWith' | 'recipients' | 'affectedMunicipalities';
-  codes: string[];
-  recipients: number[];
-  marking: Marking | null;
-}
-interface TransitionOp {
-  kind: 'transition';
-  target: number;
-  actor: ActorSel;
-  pick: number;
-}
-type Op = CreateOp | EditOp | MarkingOp | AudienceOp | TransitionOp;
-
 interface Scenario {
   users: UserSpec[];
-  ops: Op[];
+  ops: SignalOp[];
   /** What the filters of the check ask for. */
   filters: { status: SignalStatus[]; marking: Marking[]; category: string[]; agency: string; municipality: string; word: string };
   /** Page size of the main list, small enough that most lists take several pages. */
@@ -138,100 +77,19 @@ const wordy = (max: number): fc.Arbitrary<string> =>
   fc
     .tuple(fc.option(fc.constantFrom(...SEARCH_WORDS), { nil: null }), fc.string({ minLength: 1, maxLength: max }))
     .map(([word, rest]) => (word === null ? rest : `${rest} ${word}`));
-const markingArb = fc.constantFrom<Marking>(...MARKINGS);
+const operations = signalOperations({
+  shareCodes: SHARE_CODES,
+  leadCodes: LEAD_CODES,
+  municipalities: MUNICIPALITIES,
+  maxUserIndex: USER_INDEX,
+  text: wordy,
+});
 const userIndexArb = fc.nat(USER_INDEX);
-const actorArb: fc.Arbitrary<ActorSel> = fc.oneof(
-  { weight: 5, arbitrary: fc.nat(9).map((pick): ActorSel => ({ by: 'owner', pick })) },
-  { weight: 2, arbitrary: fc.nat(9).map((pick): ActorSel => ({ by: 'lead', pick })) },
-  { weight: 1, arbitrary: fc.nat(9).map((pick): ActorSel => ({ by: 'chair', pick })) },
-  { weight: 2, arbitrary: userIndexArb.map((index): ActorSel => ({ by: 'user', index })) },
-);
-const targetArb = fc.nat(60);
-
-const createArb: fc.Arbitrary<CreateOp> = fc.record({
-  kind: fc.constant('create' as const),
-  creator: fc.record({
-    among: fc.oneof({ weight: 5, arbitrary: fc.constant('creators' as const) }, { weight: 1, arbitrary: fc.constant('all' as const) }),
-    index: userIndexArb,
-  }),
-  marking: markingArb,
-  classification: fc.oneof({ weight: 4, arbitrary: fc.constant('NONE' as const) }, { weight: 1, arbitrary: fc.constant('DEP_V' as const) }),
-  sharedWith: fc.subarray([...SHARE_CODES], { maxLength: 3 }),
-  recipients: fc.uniqueArray(userIndexArb, { maxLength: 4 }),
-  affected: fc.subarray([...MUNICIPALITIES], { maxLength: 2 }),
-  ownMunicipality: fc.boolean(),
-  leadAgency: fc.option(fc.constantFrom(...LEAD_CODES), { nil: null }),
-  source: fc.option(fc.string({ minLength: 1, maxLength: 30 }), { nil: null }),
-  title: wordy(30),
-  description: fc.oneof(fc.string({ maxLength: 40 }), wordy(40)),
-  category: fc.constantFrom(...SIGNAL_CATEGORIES),
-  severity: fc.constantFrom(...SEVERITIES),
-  platforms: fc.subarray([...PLATFORMS], { maxLength: 2 }),
-  evidence: fc.array(
-    fc.record(
-      { url: fc.stringMatching(/^[a-z0-9]{1,12}$/).map((p) => `https://bewijs.example/${p}`), description: fc.string({ minLength: 1, maxLength: 20 }) },
-      { requiredKeys: ['url'] },
-    ),
-    { maxLength: 2 },
-  ),
-  disarmTechniques: fc.subarray(['T0022', 'T0086', 'T0086.002', 'T0139'], { maxLength: 2 }),
-  firstSeenAt: fc.option(
-    fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2026-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-    { nil: null },
-  ),
-});
-
-const editArb: fc.Arbitrary<EditOp> = fc.record({
-  kind: fc.constant('edit' as const),
-  target: targetArb,
-  actor: actorArb,
-  changes: fc
-    .record(
-      {
-        title: wordy(30),
-        description: fc.string({ maxLength: 40 }),
-        severity: fc.constantFrom(...SEVERITIES),
-        category: fc.constantFrom(...SIGNAL_CATEGORIES),
-        source: fc.option(fc.string({ minLength: 1, maxLength: 30 }), { nil: null }),
-        leadAgency: fc.option(fc.constantFrom(...LEAD_CODES), { nil: null }),
-        classification: fc.constantFrom(...CLASSIFICATIONS),
-      },
-      { requiredKeys: [] },
-    )
-    .filter((changes) => Object.keys(changes).length > 0),
-});
-
-const markingOpArb: fc.Arbitrary<MarkingOp> = fc.record({ kind: fc.constant('marking' as const), target: targetArb, actor: actorArb, marking: markingArb });
-
-const audienceArb: fc.Arbitrary<AudienceOp> = fc.record({
-  kind: fc.constant('audience' as const),
-  target: targetArb,
-  actor: actorArb,
-  field: fc.constantFrom('sharedWith' as const, 'recipients' as const, 'affectedMunicipalities' as const),
-  codes: fc.subarray([...SHARE_CODES], { maxLength: 3 }),
-  recipients: fc.uniqueArray(userIndexArb, { maxLength: 4 }),
-  marking: fc.option(markingArb, { nil: null }),
-});
-
-const transitionArb: fc.Arbitrary<TransitionOp> = fc.record({
-  kind: fc.constant('transition' as const),
-  target: targetArb,
-  actor: fc.oneof({ weight: 3, arbitrary: fc.nat(9).map((pick): ActorSel => ({ by: 'chair', pick })) }, { weight: 2, arbitrary: actorArb }),
-  pick: fc.nat(5),
-});
-
-const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: createArb },
-  { weight: 2, arbitrary: editArb },
-  { weight: 3, arbitrary: markingOpArb },
-  { weight: 3, arbitrary: audienceArb },
-  { weight: 3, arbitrary: transitionArb },
-);
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   users: fc.array(userArb, { minLength: 2, maxLength: MAX_RANDOM_USERS }),
   // 10 to 30 changes, starting with a create so that later changes have a target.
-  ops: fc.tuple(createArb, fc.array(opArb, { minLength: 9, maxLength: 29 })).map(([first, rest]) => [first, ...rest]),
+  ops: operations.sequence(10, 30),
   filters: fc.record({
     status: fc.subarray([...SIGNAL_STATUSES], { minLength: 1, maxLength: 3 }),
     marking: fc.subarray([...MARKINGS], { minLength: 1, maxLength: 2 }),
@@ -246,24 +104,13 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 });
 
 /** A signed-in user of a run, with the Actor the ability is built from (read from the database). */
-interface RunUser {
+interface RunUser extends OperationUser {
   session: Session;
   actor: Actor;
-  label: string;
 }
 
-interface SignalState {
-  ownerAgency: string;
-  leadAgency: string | null;
-  status: SignalStatus;
-  version: number;
-}
-
-interface Outcome {
-  actor: RunUser;
-  request: string;
-  status: number;
-  body: unknown;
+function runUser(session: Session, actor: Actor, label: string): RunUser {
+  return { session, actor, label, id: actor.id, token: session.token, agency: actor.agency, roles: actor.roles };
 }
 
 function member<T extends string>(values: readonly T[], value: string, what: string): T {
@@ -337,8 +184,6 @@ function statsOf(admitted: Admitted[]): Stats {
   return stats;
 }
 
-const canActOn = (roles: readonly Role[]) => roles.some((r) => r === 'liaison' || r === 'chair' || r === 'municipal');
-
 describe('signal lists: SQL pushdown = the ability on each record', () => {
   let hub: TestApp;
   let demo: RunUser[];
@@ -364,7 +209,7 @@ describe('signal lists: SQL pushdown = the ability on each record', () => {
     demo = await Promise.all(
       Object.values(sessions).map(async (session) => {
         const actor = await actorOf(session.reader.id);
-        return { session, actor, label: labelOf(session.reader.email, actor) };
+        return runUser(session, actor, labelOf(session.reader.email, actor));
       }),
     );
     const [row] = (await hub.db.query(`SELECT password_hash FROM users WHERE email = 'voorzitter@bzk.demo'`)) as { password_hash: string }[];
@@ -390,105 +235,9 @@ describe('signal lists: SQL pushdown = the ability on each record', () => {
           token,
           auth: { Authorization: `Bearer ${token}` },
         };
-        return { session, actor, label: labelOf(email, actor) };
+        return runUser(session, actor, labelOf(email, actor));
       }),
     );
-  }
-
-  async function stateOf(id: string): Promise<SignalState> {
-    const [row] = (await hub.db.query(`SELECT owner_agency, lead_agency, status, version FROM signals WHERE id = $1`, [id])) as {
-      owner_agency: string;
-      lead_agency: string | null;
-      status: SignalStatus;
-      version: number;
-    }[];
-    return { ownerAgency: row!.owner_agency, leadAgency: row!.lead_agency, status: row!.status, version: row!.version };
-  }
-
-  function pick<T>(candidates: T[], n: number, fallback: T): T {
-    return candidates.length > 0 ? candidates[n % candidates.length]! : fallback;
-  }
-
-  function resolveActor(sel: ActorSel, state: SignalState, users: RunUser[]): RunUser {
-    const chairs = users.filter((u) => u.actor.roles.includes('chair'));
-    switch (sel.by) {
-      case 'owner':
-        return pick(
-          users.filter((u) => u.actor.agency.code === state.ownerAgency && canActOn(u.actor.roles)),
-          sel.pick,
-          pick(chairs, sel.pick, users[0]!),
-        );
-      case 'lead':
-        return pick(
-          users.filter((u) => u.actor.agency.code === state.leadAgency && u.actor.roles.includes('liaison')),
-          sel.pick,
-          resolveActor({ by: 'owner', pick: sel.pick }, state, users),
-        );
-      case 'chair':
-        return pick(chairs, sel.pick, users[0]!);
-      case 'user':
-        return users[sel.index % users.length]!;
-    }
-  }
-
-  async function send(user: RunUser, method: 'post' | 'patch', path: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const response = await hub.http()[method](path).set(user.session.auth).send(body);
-    return { status: response.status, body: response.body as unknown };
-  }
-
-  /** Performs one change over HTTP as a (random) user; refusals are part of the game. */
-  async function perform(op: Op, users: RunUser[], electionId: string, created: string[]): Promise<Outcome | null> {
-    const idOf = (i: number) => users[i % users.length]!.session.reader.id;
-    if (op.kind === 'create') {
-      const creators = users.filter((u) => canActOn(u.actor.roles));
-      const actor = op.creator.among === 'creators' ? pick(creators, op.creator.index, users[0]!) : users[op.creator.index % users.length]!;
-      const own = actor.actor.agency.type === 'municipality' && op.ownMunicipality;
-      const body: Record<string, unknown> = {
-        electionId,
-        title: op.title,
-        description: op.description,
-        category: op.category,
-        severity: op.severity,
-        marking: op.marking,
-        classification: op.classification,
-        sharedWith: op.sharedWith,
-        recipients: [...new Set(op.recipients.map(idOf))],
-        affectedMunicipalities: own ? [actor.actor.agency.code] : op.affected,
-        platforms: op.platforms,
-        evidence: op.evidence,
-        disarmTechniques: op.disarmTechniques,
-      };
-      if (op.firstSeenAt !== null) body['firstSeenAt'] = op.firstSeenAt;
-      if (op.leadAgency !== null) body['leadAgency'] = op.leadAgency;
-      if (op.source !== null) body['source'] = op.source;
-      const response = await send(actor, 'post', '/api/signals', body);
-      if (response.status === 201) created.push((response.body as { id: string }).id);
-      return { actor, request: `POST /api/signals ${JSON.stringify({ ...body, electionId: undefined })}`, ...response };
-    }
-    if (created.length === 0) return null;
-    const id = created[op.target % created.length]!;
-    const state = await stateOf(id);
-    const actor = resolveActor(op.actor, state, users);
-    if (op.kind === 'transition') {
-      const allowed = allowedTransitions(state.status);
-      const to = allowed.length > 0 ? allowed[op.pick % allowed.length]! : 'in_progress';
-      const body = { to, version: state.version };
-      return { actor, request: `POST /api/signals/${id}/transitions ${JSON.stringify(body)}`, ...(await send(actor, 'post', `/api/signals/${id}/transitions`, body)) };
-    }
-    let body: Record<string, unknown>;
-    if (op.kind === 'edit') body = { ...op.changes };
-    else if (op.kind === 'marking') body = { marking: op.marking };
-    else {
-      body =
-        op.field === 'recipients'
-          ? { recipients: [...new Set(op.recipients.map(idOf))] }
-          : op.field === 'sharedWith'
-            ? { sharedWith: op.codes }
-            : { affectedMunicipalities: op.codes.filter((c) => c.startsWith('GM')) };
-      if (op.marking !== null) body['marking'] = op.marking;
-    }
-    body['version'] = state.version;
-    return { actor, request: `PATCH /api/signals/${id} ${JSON.stringify(body)}`, ...(await send(actor, 'patch', `/api/signals/${id}`, body)) };
   }
 
   /** Ids of the election's signals whose title or description matches `q` (the text part of search, not the rules). */
@@ -618,7 +367,7 @@ describe('signal lists: SQL pushdown = the ability on each record', () => {
           const trace: string[] = users.slice(demo.length).map((u, i) => `user ${demo.length + i}: ${u.label}`);
 
           for (const op of scenario.ops) {
-            const outcome = await perform(op, users, electionId, created);
+            const outcome = await performOperation(hub, op, users, electionId, created);
             if (!outcome) continue;
             const { actor, request, status, body } = outcome;
             if (status >= 500) throw new Error(`${request} as ${actor.label} answered ${status}: ${JSON.stringify(body)}\n${trace.join('\n')}`);

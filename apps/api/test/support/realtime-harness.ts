@@ -1,3 +1,5 @@
+import type { Role } from '@verkiezingstafel/domain';
+import type { OperationUser } from './signal-operations';
 import type { Received, TestSocket } from './sockets';
 import type { TestApp } from './test-app';
 
@@ -17,24 +19,29 @@ export const DEMO_EMAILS = [
   'beheer@bzk.demo',
 ] as const;
 
-export interface DemoUser {
+export interface DemoUser extends OperationUser {
   email: string;
-  id: string;
-  agency: string;
-  roles: string[];
-  token: string;
 }
 
 /** Signs every demo user in once; ids, agencies and roles come from the database. */
 export async function loginDemoUsers(hub: TestApp): Promise<DemoUser[]> {
-  const rows = (await hub.db.query(`SELECT id, email, agency_code, roles FROM users WHERE email = ANY($1::text[])`, [
-    [...DEMO_EMAILS],
-  ])) as { id: string; email: string; agency_code: string; roles: string[] }[];
+  const rows = (await hub.db.query(
+    `SELECT u.id, u.email, u.agency_code, a.type AS agency_type, u.roles
+       FROM users u JOIN agencies a ON a.code = u.agency_code WHERE u.email = ANY($1::text[])`,
+    [[...DEMO_EMAILS]],
+  )) as { id: string; email: string; agency_code: string; agency_type: DemoUser['agency']['type']; roles: Role[] }[];
   const users: DemoUser[] = [];
   for (const email of DEMO_EMAILS) {
     const row = rows.find((r) => r.email === email);
     if (!row) throw new Error(`demo user ${email} is missing from the seed`);
-    users.push({ email, id: row.id, agency: row.agency_code, roles: row.roles, token: await hub.login(email) });
+    users.push({
+      email,
+      id: row.id,
+      agency: { code: row.agency_code, type: row.agency_type },
+      roles: row.roles,
+      token: await hub.login(email),
+      label: `${email} (${row.agency_code}, ${row.roles.join(',')}, id ${row.id})`,
+    });
   }
   return users;
 }
