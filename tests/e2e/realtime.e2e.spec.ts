@@ -147,4 +147,55 @@ describe('live boards', () => {
     await chair.page.locator('[data-testid="connection-state"][data-state="live"]').waitFor();
     await chair.context.close();
   });
+
+  it('the board asks for its signals once on load, not twice', async () => {
+    const chair = await openBoard(browser, hub);
+    const lists: string[] = [];
+    chair.page.on('request', (request) => {
+      const url = new URL(request.url());
+      // A first page of the board's list (further pages carry a cursor).
+      if (request.method() === 'GET' && url.pathname === '/api/signals' && !url.searchParams.has('cursor')) lists.push(url.search);
+    });
+    await signIn(chair.page, 'voorzitter@bzk.demo');
+    await boardLive(chair.page);
+    expect(lists).toHaveLength(1);
+    await chair.context.close();
+  });
+
+  it('a card revoked while a REST reload is in flight never comes back from that stale answer', async () => {
+    const signal = await hub.api<CreatedSignal>('liaison@nctv.demo', 'POST', '/signals', {
+      electionId,
+      title: 'Wordt verstrengd tijdens het herladen',
+      description: 'x',
+      category: 'other',
+      severity: 'low',
+      marking: 'GREEN',
+    });
+    const amsterdam = await openBoard(browser, hub);
+    await signIn(amsterdam.page, 'ambtenaar@amsterdam.demo');
+    await boardLive(amsterdam.page);
+    await card(amsterdam.page, signal.id).waitFor();
+
+    // The next list answer is read from the API at once (it holds the card), and handed to the board later.
+    let answered!: () => void;
+    const read = new Promise<void>((resolve) => (answered = resolve));
+    let handOver!: () => void;
+    const held = new Promise<void>((resolve) => (handOver = resolve));
+    await amsterdam.page.route('**/api/signals?*', async (route) => {
+      const response = await route.fetch();
+      answered();
+      await held;
+      await route.fulfill({ response });
+    });
+    await amsterdam.page.getByTestId('apply-filters').click();
+    await read;
+    // While that answer is in flight, the signal is tightened out of Amsterdam's sight: revoked live.
+    await hub.api('liaison@nctv.demo', 'PATCH', `/signals/${signal.id}`, { version: signal.version, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+    await card(amsterdam.page, signal.id).waitFor({ state: 'detached' });
+    handOver();
+    await amsterdam.page.waitForFunction(() => document.querySelector('.vt-columns')?.getAttribute('aria-busy') === 'false');
+    await amsterdam.page.unroute('**/api/signals?*');
+    expect(await card(amsterdam.page, signal.id).count()).toBe(0);
+    await amsterdam.context.close();
+  });
 });

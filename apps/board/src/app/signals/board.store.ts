@@ -1,4 +1,4 @@
-import { DOCUMENT, Injectable, computed, inject, signal } from '@angular/core';
+import { DOCUMENT, Injectable, computed, inject, signal, untracked } from '@angular/core';
 import {
   type Election,
   type RedactedSignal,
@@ -59,6 +59,11 @@ export class BoardStore {
   readonly highlighted = signal<ReadonlySet<string>>(new Set());
   readonly unseen = signal<ReadonlySet<string>>(new Set());
   private generation = 0;
+  /**
+   * What the realtime channel told while the REST load under way was in flight: per signal,
+   * the version it told, or that it was revoked. Those outrank the load's (older) answer.
+   */
+  private toldDuringLoad: Map<string, number | 'revoked'> | null = null;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly election = computed(() => this.elections().find((e) => e.id === this.electionId()) ?? null);
@@ -75,8 +80,16 @@ export class BoardStore {
     inject(ClientStateService).register(() => this.reset());
   }
 
-  /** Loads the elections (once) and the board of the chosen one. */
-  async open(electionCode?: string): Promise<void> {
+  /**
+   * Loads the elections (once) and the board of the chosen one. Reads no signal in the
+   * caller's reactive context: a page's effect that opens the board runs again only when its
+   * own inputs change, not when the elections arrive (which asked for the signals twice).
+   */
+  open(electionCode?: string): Promise<void> {
+    return untracked(() => this.openBoard(electionCode));
+  }
+
+  private async openBoard(electionCode?: string): Promise<void> {
     if (this.elections().length === 0) {
       const elections = await this.api.elections();
       this.elections.set(elections);
@@ -109,6 +122,8 @@ export class BoardStore {
     const electionId = this.electionId();
     if (!electionId) return;
     const generation = ++this.generation;
+    const told = new Map<string, number | 'revoked'>();
+    this.toldDuringLoad = told;
     this.loading.set(true);
     this.error.set(null);
     try {
@@ -117,9 +132,21 @@ export class BoardStore {
       const current = this.records();
       const next = new Map<string, RedactedSignal>();
       for (const item of items) {
-        // A live update may have arrived while the page loaded: keep the newer version.
+        // Told live while the page loaded: a revocation, or a version at least as new, outranks
+        // the page; what the board holds then is the live state (or nothing).
+        const live = told.get(item.id);
+        if (live === 'revoked') continue;
         const known = current.get(item.id);
+        if (live !== undefined && live >= (item.version ?? 0)) {
+          if (known) next.set(item.id, known);
+          continue;
+        }
         next.set(item.id, known && (known.version ?? 0) > (item.version ?? 0) ? known : item);
+      }
+      // Created (or brought into sight) live after the page was read: the page cannot have it yet.
+      for (const [id, live] of told) {
+        const known = current.get(id);
+        if (live !== 'revoked' && known && !next.has(id)) next.set(id, known);
       }
       this.records.set(next);
       this.truncated.set(truncated);
@@ -128,6 +155,7 @@ export class BoardStore {
       if (generation === this.generation) this.error.set(ApiError.from(error).message);
     } finally {
       if (generation === this.generation) this.loading.set(false);
+      if (this.toldDuringLoad === told) this.toldDuringLoad = null;
     }
   }
 
@@ -138,22 +166,26 @@ export class BoardStore {
   }
 
   private apply(event: BoardEvent): void {
-    switch (event.kind) {
+    switch (event.type) {
       case 'resync':
         void this.reload();
         return;
-      case 'revoked': {
-        if (!this.records().has(event.id)) return;
+      case 'signal.revoked': {
+        const { id } = event.data;
+        this.toldDuringLoad?.set(id, 'revoked');
+        if (!this.records().has(id)) return;
         const next = new Map(this.records());
-        next.delete(event.id);
+        next.delete(id);
         this.records.set(next);
         this.announcement.set({ kind: 'revoked' });
         return;
       }
-      case 'signal': {
-        const incoming = event.signal;
+      case 'signal.created':
+      case 'signal.updated': {
+        const incoming = event.data;
         const known = this.records().get(incoming.id);
         if (known && (known.version ?? 0) > (incoming.version ?? 0)) return;
+        this.toldDuringLoad?.set(incoming.id, incoming.version ?? 0);
         const next = new Map(this.records());
         if (matchesFilters(incoming, this.electionId(), this.filters())) next.set(incoming.id, incoming);
         else next.delete(incoming.id);
@@ -169,9 +201,9 @@ export class BoardStore {
         if (this.filters().q) this.scheduleReload();
         return;
       }
-      case 'timeline':
-      case 'measure':
-      case 'platform-report':
+      case 'timeline.added':
+      case 'measure.changed':
+      case 'platform_report.changed':
         return;
     }
   }
@@ -230,6 +262,7 @@ export class BoardStore {
 
   private reset(): void {
     this.generation++;
+    this.toldDuringLoad = null;
     this.elections.set([]);
     this.electionId.set(null);
     this.filters.set({});

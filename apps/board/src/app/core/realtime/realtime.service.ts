@@ -1,26 +1,34 @@
 import { Injectable, inject, signal } from '@angular/core';
-import type { ClientEventMap, RedactedSignal } from '@verkiezingstafel/domain';
+import {
+  type ClientEventMap,
+  type Listeners,
+  RECORD_EVENT_TYPES,
+  type RecordEnvelope,
+  type RecordEventType,
+  type ServerEventMap,
+  type SocketHandshakeAuth,
+} from '@verkiezingstafel/domain';
 import { type Socket, io } from 'socket.io-client';
 import { ClientStateService } from '../state/client-state.service';
 
 export type ConnectionState = 'offline' | 'connecting' | 'catching-up' | 'live' | 'reconnecting';
 
-/** A change pushed by the hub, in position order, each at most once. */
-export type BoardEvent =
-  | { kind: 'signal'; type: 'signal.created' | 'signal.updated'; position: number; signal: RedactedSignal }
-  | { kind: 'revoked'; position: number; id: string }
-  | { kind: 'timeline'; position: number; signalId: string; entry: ClientEventMap['timeline.added']['data']['entry'] }
-  | { kind: 'measure'; position: number; signalId: string; measure: ClientEventMap['measure.changed']['data']['measure'] }
-  | {
-      kind: 'platform-report';
-      position: number;
-      signalId: string;
-      report: ClientEventMap['platform_report.changed']['data']['report'];
-    }
-  /** Too far behind, or the user's rights changed: reload everything over REST. */
-  | { kind: 'resync' };
+/**
+ * A change pushed by the hub, in position order, each at most once: a record event in its
+ * envelope (`type` names it, `data` is typed by it), or `resync`: reload everything over REST.
+ */
+export type BoardEvent = RecordEnvelope | { type: 'resync' };
 
 type Listener = (event: BoardEvent) => void;
+
+type HubSocket = Socket<Listeners<ClientEventMap>, Listeners<ServerEventMap>>;
+/** What the board listens to of record events: each arrives in the envelope its type names. */
+interface RecordReceiver {
+  on(type: RecordEventType, listener: (envelope: RecordEnvelope) => void): unknown;
+}
+function records(socket: HubSocket): RecordReceiver {
+  return socket;
+}
 
 /**
  * One socket per signed-in board. The session cookie authenticates it; the hub replays what
@@ -31,7 +39,7 @@ type Listener = (event: BoardEvent) => void;
 export class RealtimeService {
   private readonly stateSignal = signal<ConnectionState>('offline');
   readonly state = this.stateSignal.asReadonly();
-  private socket: Socket | null = null;
+  private socket: HubSocket | null = null;
   private position: number | null = null;
   private readonly listeners = new Set<Listener>();
   /** Called when the hub refuses the socket because the session is gone. */
@@ -54,24 +62,24 @@ export class RealtimeService {
   connect(): void {
     if (this.socket) return;
     this.stateSignal.set('connecting');
-    const socket = io({
+    const socket: HubSocket = io({
       path: '/socket.io',
       transports: ['websocket'],
       withCredentials: true,
       // Asked again on every reconnect: resume after the last position this board saw.
-      auth: (send) => send(this.position === null ? {} : { after: this.position }),
+      auth: (send) => send((this.position === null ? {} : { after: this.position }) satisfies SocketHandshakeAuth),
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     });
     this.socket = socket;
     socket.on('connect', () => this.stateSignal.set(this.position === null ? 'connecting' : 'catching-up'));
-    socket.on('ready', ({ position }: ClientEventMap['ready']) => {
+    socket.on('ready', ({ position }) => {
       if (this.position === null || position > this.position) this.position = position;
       this.stateSignal.set('live');
     });
-    socket.on('resync', ({ position }: ClientEventMap['resync']) => {
+    socket.on('resync', ({ position }) => {
       this.position = position;
-      this.emit({ kind: 'resync' });
+      this.emit({ type: 'resync' });
     });
     socket.on('disconnect', (reason) => {
       if (this.socket !== socket) return;
@@ -92,50 +100,15 @@ export class RealtimeService {
     });
     socket.io.on('reconnect_attempt', () => this.stateSignal.set('reconnecting'));
 
-    const positioned = <T extends { position: number }>(handler: (payload: T) => BoardEvent) => (payload: T) => {
-      if (this.position !== null && payload.position <= this.position) return;
-      this.position = payload.position;
-      this.emit(handler(payload));
-    };
-    socket.on(
-      'signal.created',
-      positioned((e: ClientEventMap['signal.created']) => ({ kind: 'signal', type: 'signal.created', position: e.position, signal: e.data })),
-    );
-    socket.on(
-      'signal.updated',
-      positioned((e: ClientEventMap['signal.updated']) => ({ kind: 'signal', type: 'signal.updated', position: e.position, signal: e.data })),
-    );
-    socket.on(
-      'signal.revoked',
-      positioned((e: ClientEventMap['signal.revoked']) => ({ kind: 'revoked', position: e.position, id: e.data.id })),
-    );
-    socket.on(
-      'timeline.added',
-      positioned((e: ClientEventMap['timeline.added']) => ({
-        kind: 'timeline',
-        position: e.position,
-        signalId: e.data.signalId,
-        entry: e.data.entry,
-      })),
-    );
-    socket.on(
-      'measure.changed',
-      positioned((e: ClientEventMap['measure.changed']) => ({
-        kind: 'measure',
-        position: e.position,
-        signalId: e.data.signalId,
-        measure: e.data.measure,
-      })),
-    );
-    socket.on(
-      'platform_report.changed',
-      positioned((e: ClientEventMap['platform_report.changed']) => ({
-        kind: 'platform-report',
-        position: e.position,
-        signalId: e.data.signalId,
-        report: e.data.report,
-      })),
-    );
+    // Every kind of record the hub tells of (libs/domain), dispatched by its type to the stores and pages.
+    const receiver = records(socket);
+    for (const type of RECORD_EVENT_TYPES) {
+      receiver.on(type, (envelope) => {
+        if (this.position !== null && envelope.position <= this.position) return;
+        this.position = envelope.position;
+        this.emit(envelope);
+      });
+    }
   }
 
   disconnect(): void {

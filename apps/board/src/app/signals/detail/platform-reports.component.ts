@@ -123,8 +123,8 @@ export class PlatformReportsComponent {
 
   constructor() {
     const stop = inject(RealtimeService).listen((event) => {
-      if (event.kind === 'platform-report' && event.signalId === this.signalId()) this.upsert(event.report);
-      else if (event.kind === 'resync') void this.load(this.signalId());
+      if (event.type === 'platform_report.changed' && event.data.signalId === this.signalId()) this.upsert(event.data.report);
+      else if (event.type === 'resync') void this.load(this.signalId());
     });
     inject(DestroyRef).onDestroy(stop);
     effect(() => void this.load(this.signalId()));

@@ -116,34 +116,37 @@ export class SignalDetailPageComponent {
     const realtime = inject(RealtimeService);
     const stop = realtime.listen((event) => {
       const id = this.id();
-      switch (event.kind) {
-        case 'signal':
-          if (event.signal.id !== id) return;
-          if ((event.signal.version ?? 0) >= (this.signal()?.version ?? 0)) {
-            this.signal.set(event.signal);
+      switch (event.type) {
+        case 'signal.created':
+        case 'signal.updated':
+          if (event.data.id !== id) return;
+          if ((event.data.version ?? 0) >= (this.signal()?.version ?? 0)) {
+            this.signal.set(event.data);
             this.state.set('ready');
           }
           return;
-        case 'revoked':
-          if (event.id === id) {
+        case 'signal.revoked':
+          if (event.data.id === id) {
             this.signal.set(null);
             this.timeline.set([]);
             this.measures.set([]);
             this.state.set('revoked');
           }
           return;
-        case 'timeline':
-          if (event.signalId === id && !this.timeline().some((e) => e.id === event.entry.id)) {
-            this.timeline.set([...this.timeline(), event.entry]);
+        case 'timeline.added': {
+          const { signalId, entry } = event.data;
+          if (signalId === id && !this.timeline().some((e) => e.id === entry.id)) {
+            this.timeline.set([...this.timeline(), entry]);
           }
           return;
-        case 'measure':
-          if (event.signalId === id) this.upsertMeasure(event.measure);
+        }
+        case 'measure.changed':
+          if (event.data.signalId === id) this.upsertMeasure(event.data.measure);
           return;
         case 'resync':
           void this.load(id);
           return;
-        case 'platform-report':
+        case 'platform_report.changed':
           // The platform reports section keeps its own list.
           return;
       }
