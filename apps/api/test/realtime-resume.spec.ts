@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { eventPositionsOf, outboxMaxPosition, readyPosition, restClient, signalEventsOf, waitUntil } from './support/realtime-harness';
 import { connectSocket, type Received, type TestSocket } from './support/sockets';
-import { startInstance, startTestApp, type TestApp } from './support/test-app';
+import { Factory } from './support/factories';
+import { startInstance, type TestApp } from './support/test-app';
 
 /*
  * realtime.md guarantees 1–3 across a reconnect: a board that was away is told what it missed,
@@ -28,50 +29,41 @@ function told(socket: TestSocket): [string, string, string | undefined][] {
 }
 
 describe('realtime: what a board is told after a reconnect', () => {
+  let factory: Factory;
   let hub: TestApp;
-  let electionId: string;
-  let nctv: string;
-  let amsterdam: string;
-  let chair: string;
+  const nctv = 'liaison@nctv.demo';
+  const amsterdam = 'ambtenaar@amsterdam.demo';
+  const chair = 'voorzitter@bzk.demo';
   const opened: TestSocket[] = [];
 
   beforeAll(async () => {
-    hub = await startTestApp();
-    [{ id: electionId }] = (await hub.db.query(`SELECT id FROM elections WHERE code = 'TK2025'`)) as { id: string }[];
-    [nctv, amsterdam, chair] = await Promise.all(['liaison@nctv.demo', 'ambtenaar@amsterdam.demo', 'voorzitter@bzk.demo'].map((e) => hub.login(e)));
+    factory = await Factory.start();
+    hub = factory.hub;
   });
   afterEach(() => {
     for (const socket of opened.splice(0)) socket.close();
   });
   afterAll(async () => {
-    await hub?.close();
+    await factory?.close();
   });
 
-  async function connect(token: string, options: { after?: number } = {}, app: TestApp = hub): Promise<TestSocket> {
-    const socket = await connectSocket(app.url, token, options);
+  async function connect(email: string, options: { after?: number } = {}, app: TestApp = hub): Promise<TestSocket> {
+    const socket = await connectSocket(app.url, factory.session(email).token, options);
     opened.push(socket);
     return socket;
   }
 
   /** A board that was live, then away: the position it resumes from. */
-  async function wentAway(token: string): Promise<number> {
-    const socket = await connect(token);
+  async function wentAway(email: string): Promise<number> {
+    const socket = await connect(email);
     const from = await readyPosition(socket);
     socket.close();
     return from;
   }
 
-  async function create(token: string, title: string, extra: Record<string, unknown> = {}): Promise<{ id: string; version: number }> {
-    const r = await restClient(hub, token).post('/api/signals', { electionId, title, description: 'x', category: 'other', severity: 'low', marking: 'GREEN', ...extra });
-    if (r.status !== 201) throw new Error(`create ${title}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body as { id: string; version: number };
-  }
-
-  async function patch(token: string, id: string, body: Record<string, unknown>): Promise<{ version: number }> {
-    const r = await restClient(hub, token).patch(`/api/signals/${id}`, body);
-    if (r.status !== 200) throw new Error(`patch ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body as { version: number };
-  }
+  const create = (email: string, title: string, extra: Record<string, unknown> = {}) => factory.newSignal(email, { title, ...extra });
+  /** Changes a signal as `email`, from the version it has now. */
+  const patch = (email: string, id: string, changes: Record<string, unknown>) => factory.editSignal(email, id, changes);
 
   /** Waits for the `n`th `ready` of a socket and returns its position. */
   async function nthReady(socket: TestSocket, n: number): Promise<number> {
@@ -83,7 +75,7 @@ describe('realtime: what a board is told after a reconnect', () => {
     it('a board that was away never receives a signal tightened out of its sight while it was away', async () => {
       const from = await wentAway(amsterdam);
       const hidden = await create(nctv, 'Eerst groen, daarna streng');
-      await patch(nctv, hidden.id, { version: hidden.version, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+      await patch(nctv, hidden.id, { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
       const after = await create(nctv, 'Daarna');
 
       const back = await connect(amsterdam, { after: from });
@@ -92,14 +84,14 @@ describe('realtime: what a board is told after a reconnect', () => {
       expect(back.received.filter(aboutSignal(hidden.id))).toEqual([]);
       expect(told(back)).toEqual([['signal.created', after.id, 'Daarna']]);
       // REST agrees: the signal does not exist for Amsterdam.
-      expect((await restClient(hub, amsterdam).get(`/api/signals/${hidden.id}`)).status).toBe(404);
+      expect((await restClient(hub, factory.session(amsterdam).token).get(`/api/signals/${hidden.id}`)).status).toBe(404);
     });
 
     it('a board that was away is not told a comment on a signal that left its sight while it was away', async () => {
       const from = await wentAway(amsterdam);
       const signal = await create(nctv, 'Met een opmerking');
-      expect((await restClient(hub, nctv).post(`/api/signals/${signal.id}/timeline`, { text: 'Namen van betrokkenen' })).status).toBe(201);
-      await patch(nctv, signal.id, { version: signal.version, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+      await factory.newComment(nctv, signal.id, { text: 'Namen van betrokkenen' });
+      await patch(nctv, signal.id, { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
       const marker = await create(nctv, 'Markering na de opmerking');
 
       const back = await connect(amsterdam, { after: from });
@@ -112,10 +104,10 @@ describe('realtime: what a board is told after a reconnect', () => {
       const seen = await create(nctv, 'Gezien voor het wegvallen');
       const neverSeen = await create(nctv, 'Nooit gezien', { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
       const from = await wentAway(amsterdam);
-      await patch(nctv, seen.id, { version: seen.version, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
-      await patch(nctv, neverSeen.id, { version: neverSeen.version, marking: 'RED', recipients: [] });
+      await patch(nctv, seen.id, { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+      await patch(nctv, neverSeen.id, { marking: 'RED', recipients: [] });
       const during = await create(nctv, 'Ontstaan en verdwenen terwijl weg');
-      await patch(nctv, during.id, { version: during.version, marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
+      await patch(nctv, during.id, { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
       const marker = await create(nctv, 'Markering');
 
       const back = await connect(amsterdam, { after: from });
@@ -130,8 +122,8 @@ describe('realtime: what a board is told after a reconnect', () => {
     it('a signal loosened into sight while the board was away arrives once, as it is now', async () => {
       const signal = await create(nctv, 'Streng begonnen', { marking: 'AMBER_STRICT', sharedWith: ['AIVD'] });
       const from = await wentAway(amsterdam);
-      const loosened = await patch(nctv, signal.id, { version: signal.version, marking: 'GREEN' });
-      const edited = await patch(nctv, signal.id, { version: loosened.version, title: 'Nu voor iedereen' });
+      await patch(nctv, signal.id, { marking: 'GREEN' });
+      const edited = await patch(nctv, signal.id, { title: 'Nu voor iedereen' });
 
       const back = await connect(amsterdam, { after: from });
       await readyPosition(back);
@@ -139,7 +131,7 @@ describe('realtime: what a board is told after a reconnect', () => {
       expect(about.map((r) => [r.event, (r.payload.data as { title: string; version: number }).title, (r.payload.data as { version: number }).version])).toEqual([
         ['signal.updated', 'Nu voor iedereen', edited.version],
       ]);
-      const rest = await restClient(hub, amsterdam).get(`/api/signals/${signal.id}`);
+      const rest = await restClient(hub, factory.session(amsterdam).token).get(`/api/signals/${signal.id}`);
       expect(about[0]!.payload.data).toEqual(rest.body);
     });
   });

@@ -160,7 +160,8 @@ export const DOMAIN_EVENT_PARSERS: { readonly [K in DomainEventType]: Parser<Dom
   'timeline.added': (data) => {
     const signal = field(data, 'signal');
     const entry = field(data, 'entry');
-    return isSignal(signal) && isEntry(entry) ? { signal, entry } : null;
+    // An entry stored before entries carried `ownMarking` follows its signal.
+    return isSignal(signal) && isEntry(entry) ? { signal, entry: { ...entry, ownMarking: entry.ownMarking === true } } : null;
   },
   'measure.changed': (data) => {
     const signal = field(data, 'signal');

@@ -59,7 +59,7 @@ const commented = (s: Signal, entry: Partial<TimelineEntry> = {}) =>
     type: 'timeline.added',
     data: {
       signal: s,
-      entry: { id: `t${position}`, signalId: s.id, kind: 'comment', text: 'Opmerking', marking: s.marking, authorId: 'u-aivd', authorName: 'A', authorAgency: 'AIVD', data: null, createdAt: '', ...entry },
+      entry: { id: `t${position}`, signalId: s.id, kind: 'comment', text: 'Opmerking', marking: s.marking, ownMarking: false, authorId: 'u-aivd', authorName: 'A', authorAgency: 'AIVD', data: null, createdAt: '', ...entry },
     },
   });
 const told = (messages: { message: { type: string; data: unknown } }[]) => messages.map(({ message }) => message.type);
