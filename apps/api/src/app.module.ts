@@ -15,6 +15,9 @@ import { REALTIME_PROJECTIONS } from './realtime/realtime.tokens';
 import { SignalsModule } from './signals/signals.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { RUNTIME, type Runtime } from './config/runtime';
+import { CLOCK, systemClock } from './common/clock';
+import { MailModule } from './mail/mail.module';
+import { UsersModule } from './users/users.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 
@@ -29,6 +32,7 @@ export class AppModule {
         // Nest's own log lines go to the process logger; request lines are Fastify's (logging.ts).
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         DatabaseModule,
+        MailModule,
         HealthModule,
         AuthModule,
         AgenciesModule,
@@ -36,17 +40,19 @@ export class AppModule {
         SignalsModule,
         PlatformReportsModule,
         AuditModule,
+        UsersModule,
         RealtimeModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RUNTIME, useValue: runtime },
+        { provide: CLOCK, useValue: runtime.clock ?? systemClock },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: REALTIME_PROJECTIONS, useValue: realtimeProjections },
         ...overrides,
       ],
-      exports: [APP_CONFIG, RUNTIME, REALTIME_PROJECTIONS],
+      exports: [APP_CONFIG, RUNTIME, REALTIME_PROJECTIONS, CLOCK],
     };
   }
 }

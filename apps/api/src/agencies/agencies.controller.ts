@@ -29,8 +29,8 @@ export class AgenciesController {
     return this.agencies.list();
   }
 
-  /** Who can be named as a recipient of a TLP:RED signal. */
-  @Get('users')
+  /** Who can be named as a recipient of a TLP:RED signal (any signed-in user; `GET /api/users` is administration). */
+  @Get('users/directory')
   @Authenticated()
   @ApiOkResponse({ type: DirectoryEntryDto, isArray: true })
   directory(): Promise<DirectoryEntry[]> {

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { AppAction } from '@verkiezingstafel/domain';
 
-export type SubjectType = 'Signal' | 'TimelineEntry' | 'Measure' | 'PlatformReport' | 'Election' | 'Agency' | 'Audit' | 'Stats';
+export type SubjectType = 'Signal' | 'TimelineEntry' | 'Measure' | 'PlatformReport' | 'Election' | 'Agency' | 'Audit' | 'Stats' | 'User';
 
 export const CAN = 'vt:can';
 export interface CanRequirement {

@@ -66,9 +66,32 @@ describe('configuration', () => {
     ['METRICS_PORT', '3000'],
     ['METRICS_TOKEN', 'too-short'],
     ['METRICS_TOKEN', 'has spaces in it but is long enough to pass'],
+    ['SMTP_URL', 'mail.example.nl:25'],
+    ['SMTP_URL', 'not a url'],
+    ['MAIL_FROM', 'Verkiezingstafel'],
+    ['MAIL_FROM', 'a@b.nl\r\nBcc: x@y.nl'],
+    ['MAIL_RETRY_BASE_SECONDS', '0'],
+    ['MAIL_MAX_ATTEMPTS', 'many'],
+    ['INVITATION_HOURS', '0'],
+    ['INVITATION_HOURS', '10000'],
   ])('stops with a message naming %s when it is %j', (variable, value) => {
     const error = errorOf({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('takes smtp:// and smtps:// mail servers, and a sender with or without a name', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://user:secret@mail.example.nl:465', MAIL_FROM: 'Verkiezingstafel <noreply@minbzk.nl>' })).toMatchObject({
+      smtpUrl: 'smtps://user:secret@mail.example.nl:465',
+      mailFrom: 'Verkiezingstafel <noreply@minbzk.nl>',
+    });
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'noreply@minbzk.nl' }).mailFrom).toBe('noreply@minbzk.nl');
+  });
+
+  it('without SMTP_URL mail goes to files, from an address at the public origin, and invitations last three days', () => {
+    const config = loadConfig({ PUBLIC_ORIGIN: 'https://tafel.example.nl' });
+    expect(config.smtpUrl).toBeNull();
+    expect(config.mailFrom).toBe('Verkiezingstafel <noreply@tafel.example.nl>');
+    expect(config.invitationHours).toBe(72);
   });
 });

@@ -12,6 +12,16 @@ export interface AppConfig {
   sessionSecret: string | null;
   publicOrigin: string;
   smtpUrl: string | null;
+  /** The sender of every mail: `Name <address>` or an address. */
+  mailFrom: string;
+  /** The first retry of a failed mail waits this long; each next one twice as long. */
+  mailRetryBaseSeconds: number;
+  /** No retry waits longer than this. */
+  mailRetryMaxSeconds: number;
+  /** After this many failed attempts a mail is given up (`failed`). */
+  mailMaxAttempts: number;
+  /** How long the link of an invitation (or a password reset) works. */
+  invitationHours: number;
   redisUrl: string | null;
   logLevel: LogLevel;
   demoPassword: string;
@@ -89,6 +99,16 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+/** `Name <address>` or `address`: the sender of the hub's mail. */
+const MAIL_FROM = /^(?:[^<>@\r\n]{1,100} <[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
+
+function mailFrom(env: Env, publicOrigin: string): string {
+  const raw = read(env, 'MAIL_FROM');
+  if (raw === undefined) return `Verkiezingstafel <noreply@${new URL(publicOrigin).hostname}>`;
+  if (!MAIL_FROM.test(raw)) throw new ConfigError('MAIL_FROM', `"${raw}" is not an address like "Verkiezingstafel <noreply@example.nl>"`);
+  return raw;
+}
+
 /**
  * Reads and validates the configuration. Throws a {@link ConfigError} naming the first
  * variable that is wrong, so that a bad deployment stops before it serves anyone.
@@ -159,6 +179,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     sessionSecret,
     publicOrigin: publicOrigin.replace(/\/$/, ''),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: mailFrom(env, publicOrigin),
+    mailRetryBaseSeconds: integer(env, 'MAIL_RETRY_BASE_SECONDS', 30, 1, 3600),
+    mailRetryMaxSeconds: integer(env, 'MAIL_RETRY_MAX_SECONDS', 3600, 1, 86400),
+    mailMaxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100),
+    invitationHours: integer(env, 'INVITATION_HOURS', 72, 1, 24 * 30),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     logLevel: logLevel as LogLevel,
     demoPassword,

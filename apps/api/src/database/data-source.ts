@@ -4,10 +4,19 @@ import { Foundation1732300000000 } from './migrations/1732300000000-foundation';
 import { Signals1732400000000 } from './migrations/1732400000000-signals';
 import { Realtime1732500000000 } from './migrations/1732500000000-realtime';
 import { TimelineOwnMarking1732600000000 } from './migrations/1732600000000-timeline-own-marking';
+import { MailQueue1732700000000 } from './migrations/1732700000000-mail-queue';
+import { UserAdministration1732700000001 } from './migrations/1732700000001-user-administration';
 import { PreparedStatementClient } from './prepared-statement-client';
 
 export const ENTITIES = [AgencyEntity];
-export const MIGRATIONS = [Foundation1732300000000, Signals1732400000000, Realtime1732500000000, TimelineOwnMarking1732600000000];
+export const MIGRATIONS = [
+  Foundation1732300000000,
+  Signals1732400000000,
+  Realtime1732500000000,
+  TimelineOwnMarking1732600000000,
+  MailQueue1732700000000,
+  UserAdministration1732700000001,
+];
 
 export interface PoolOptions {
   max?: number;

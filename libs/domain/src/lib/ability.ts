@@ -56,6 +56,20 @@ export interface MeasureRecord {
   ownerAgency: string;
 }
 
+/** What the rules on user administration look at: whose account it is. */
+export interface UserRecord {
+  id: string;
+}
+
+/**
+ * The parts of an account an administrator changes; `password` and `totp` stand for the
+ * resets (a new invitation, a cleared second factor).
+ */
+export const USER_ADMIN_FIELDS = ['name', 'roles', 'agency', 'clearance', 'active', 'password', 'totp'] as const;
+export type UserAdminField = (typeof USER_ADMIN_FIELDS)[number];
+/** What of their own account an administrator may not change: its access, its credentials. */
+export const OWN_ACCOUNT_LOCKED_FIELDS: readonly UserAdminField[] = ['roles', 'agency', 'clearance', 'active', 'password', 'totp'];
+
 export type AppAction =
   | 'read'
   | 'create'
@@ -76,6 +90,8 @@ export type AppSubject =
   | Tagged<'TimelineEntry', Record<string, unknown> & TimelineEntryRecord>
   | 'Measure'
   | Tagged<'Measure', Record<string, unknown> & MeasureRecord>
+  | 'User'
+  | Tagged<'User', Record<string, unknown> & UserRecord>
   | 'PlatformReport'
   | 'Election'
   | 'Agency'
@@ -205,6 +221,10 @@ export function defineAbilityFor(actor: Actor): AppAbility {
     can('update', 'Election');
     can('read', 'Audit');
     can('verify', 'Audit');
+    // Users: list, create, change, deactivate, reset. Never their own access: removing it
+    // would lock the hub out, widening it would let an administrator read content.
+    can(['read', 'create', 'update'], 'User');
+    cannot('update', 'User', [...OWN_ACCOUNT_LOCKED_FIELDS], { id: actor.id });
   }
 
   return build();
@@ -218,6 +238,10 @@ export function timelineEntrySubject(
   record: Record<string, unknown> & TimelineEntryRecord,
 ): Tagged<'TimelineEntry', Record<string, unknown> & TimelineEntryRecord> {
   return asSubject('TimelineEntry', { ...record });
+}
+
+export function userSubject(record: Record<string, unknown> & UserRecord): Tagged<'User', Record<string, unknown> & UserRecord> {
+  return asSubject('User', { ...record });
 }
 
 export function measureSubject(record: Record<string, unknown> & MeasureRecord): Tagged<'Measure', Record<string, unknown> & MeasureRecord> {

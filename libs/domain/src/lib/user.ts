@@ -48,3 +48,70 @@ export function parseRoleList(value: string): Role[] {
 export function requiresTotp(roles: readonly Role[], requiredRoles: readonly Role[]): boolean {
   return roles.some((role) => requiredRoles.includes(role));
 }
+
+/** Where an account stands: invited (no password set yet), active, or deactivated. */
+export const USER_STATES = ['invited', 'active', 'deactivated'] as const;
+export type UserState = (typeof USER_STATES)[number];
+
+/** How far a queued mail got (the mail module; alerts show it per address too). */
+export const MAIL_STATES = ['queued', 'sent', 'failed'] as const;
+export type MailState = (typeof MAIL_STATES)[number];
+
+/** One mail to one address: its state, how often it was tried, and why the last try failed. */
+export interface MailDelivery {
+  to: string;
+  status: MailState;
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+/** The open invitation of an account: until when its link works, and its mail. */
+export interface InvitationState {
+  purpose: 'invite' | 'reset';
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  mail: MailDelivery | null;
+}
+
+/**
+ * An account as user administration shows it (`GET /api/users`, admin only): who, where,
+ * with which access, and in what state. Never anything of the records the user works on.
+ */
+export interface ManagedUser {
+  id: string;
+  name: string;
+  email: string;
+  agency: AgencyRef;
+  roles: Role[];
+  clearance: Clearance;
+  state: UserState;
+  active: boolean;
+  totpEnabled: boolean;
+  /** The invitation whose link is still open (or expired unused); null once a password is set. */
+  invitation: InvitationState | null;
+  lastSignInAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface ManagedUserPage {
+  items: ManagedUser[];
+  nextCursor: string | null;
+}
+
+/** What the invitation page shows before the password is chosen (`POST /api/auth/invitation`). */
+export interface InvitationSummary {
+  name: string;
+  email: string;
+  agency: AgencyRef;
+  purpose: 'invite' | 'reset';
+  expiresAt: string;
+}
+
+/** The shortest password the hub accepts (NCSC guidance: length over complexity). */
+export const MIN_PASSWORD_LENGTH = 12;
+/** Longer than any passphrase; bounds the work of hashing. */
+export const MAX_PASSWORD_LENGTH = 200;

@@ -90,7 +90,7 @@ export class SignalsApi {
   }
 
   directory(): Promise<DirectoryEntry[]> {
-    return this.api.get<DirectoryEntry[]>('/users');
+    return this.api.get<DirectoryEntry[]>('/users/directory');
   }
 
   /** Every page of an election's signals under the filters, newest first, up to {@link BOARD_LIMIT}. */
