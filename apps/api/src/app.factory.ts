@@ -14,7 +14,7 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import type { Runtime } from './config/runtime';
 import { MetricsService } from './health/metrics.service';
-import { createLogger, logRequests } from './logging';
+import { createLogger, logRequests, requestLogLevel } from './logging';
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
@@ -88,7 +88,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, boardDir: s
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
     done();
   });
-  logRequests(fastify, logger);
+  logRequests(fastify, logger, requestLogLevel(config));
 
   app.enableCors({ origin: [config.publicOrigin], credentials: true });
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });

@@ -7,6 +7,7 @@ import { createApp } from './app.factory';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config';
 import type { Runtime } from './config/runtime';
 import { dataSourceOptions, migrate } from './database/data-source';
+import { MailWorker } from './mail/mail.worker';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
 import { DEMO_USERS } from './seed/reference-data';
 import { seedDemo, seedStandingAgencies } from './seed/seed';
@@ -39,12 +40,14 @@ export async function prepareDatabase(config: AppConfig, databaseUrl: string): P
   }
 }
 
-function banner(config: AppConfig, demoSeeded: boolean, embedded: boolean): string {
+function banner(config: AppConfig, demoSeeded: boolean, embedded: boolean, mail: string): string {
   const lines = [
     '',
     `Verkiezingstafel is running at ${config.publicOrigin}`,
+    `  Board          ${config.publicOrigin}/`,
     `  API            ${config.publicOrigin}/api   (OpenAPI: ${config.publicOrigin}/api/docs)`,
     `  Database       ${embedded ? `embedded PostgreSQL in ${join(config.dataDir, 'pg')}` : 'DATABASE_URL'}`,
+    `  Mail           ${mail}${config.smtpUrl === null ? '   (no SMTP_URL set: nothing is sent)' : ''}`,
   ];
   if (!config.production) {
     lines.push(
@@ -80,7 +83,7 @@ export async function startHub(env: NodeJS.ProcessEnv): Promise<RunningHub> {
     };
     const app = await createApp(config, runtime, config.boardDir ?? defaultBoardDir());
     await app.listen(config.port, config.host);
-    process.stdout.write(`${banner(config, demoSeeded, embedded !== null)}\n`);
+    process.stdout.write(`${banner(config, demoSeeded, embedded !== null, app.get(MailWorker).destination)}\n`);
     let stopping: Promise<void> | null = null;
     return {
       app,

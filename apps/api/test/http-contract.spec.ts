@@ -152,7 +152,7 @@ describe('the HTTP contract', () => {
     expect(await count()).toBe(before + 3);
   });
 
-  it('documents the response of every route in OpenAPI: a JSON schema for each 2xx, or none for a 204', async () => {
+  it('documents the response of every route in OpenAPI: a JSON schema for each 2xx, a media type for a file, or none for a 204', async () => {
     const document = (await hub.http().get('/api/docs/openapi.json')).body as {
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
@@ -166,6 +166,14 @@ describe('the HTTP contract', () => {
         if (successes.length === 0) undocumented.push(`${method.toUpperCase()} ${path}: no 2xx response`);
         for (const [status, response] of successes) {
           if (status === '204') continue;
+          // A file (CSV, PDF, Markdown, calendar, XML) is declared by its media type and a binary or text schema.
+          const files = Object.entries(response.content ?? {}).filter(([type]) => type !== 'application/json');
+          if (files.length > 0) {
+            for (const [type, media] of files) {
+              if (media.schema?.['type'] !== 'string') undocumented.push(`${method.toUpperCase()} ${path} ${status}: ${type} has no schema`);
+            }
+            continue;
+          }
           const schema = response.content?.['application/json']?.schema;
           // A named schema, or an array of one; either must have properties of its own.
           const ref = (schema?.['$ref'] ?? (schema?.['items'] as { $ref?: string } | undefined)?.$ref) as string | undefined;

@@ -68,6 +68,7 @@ export const CONSTRAINT_CODES: Readonly<Record<string, FieldErrorCode>> = {
   minTextLength: 'too_short',
   notEmptyText: 'required',
   arrayMaxSize: 'too_many',
+  arrayMinSize: 'too_few',
   arrayUnique: 'duplicate',
   isIn: 'not_one_of',
   isUuid: 'invalid_format',

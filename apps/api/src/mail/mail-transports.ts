@@ -63,6 +63,8 @@ export class FileTransport implements MailTransport {
 
   async send(message: MailMessage): Promise<{ response: string }> {
     const info = await this.composer.sendMail(envelope(message));
+    // `buffer: true` makes the composed message a Buffer, never a stream.
+    if (!Buffer.isBuffer(info.message)) throw new Error('the mail composer did not produce a buffer');
     mkdirSync(this.directory, { recursive: true });
     const name = `${message.date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${message.id}.eml`;
     const target = join(this.directory, name);

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Clearance, type InvitationSummary, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Role } from '@verkiezingstafel/domain';
+import { type Clearance, type InvitationSummary, type Role } from '@verkiezingstafel/domain';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/auth.service';
 import { CLOCK, type Clock } from '../common/clock';
-import { validationProblem } from '../common/problem.exception';
+import { validationProblem } from '../common/api.errors';
 import { requesterFor } from '../common/requester';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RUNTIME, type Runtime } from '../config/runtime';
@@ -183,15 +183,8 @@ export class InvitationsService {
     if (row.expires_at.getTime() <= this.clock.now().getTime()) throw UserProblems.invitationSpent('expired');
   }
 
-  /** Length over rules (NCSC): 12 to 200 characters, not the user's own e-mail address or name. */
+  /** Length over rules (NCSC; the DTO bounds the length): not the user's own e-mail address or name. */
   private checkPassword(password: string, user: { email: string; name: string }): void {
-    const length = [...password].length;
-    if (length < MIN_PASSWORD_LENGTH) {
-      throw validationProblem([{ field: 'password', code: 'too_short', message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` }]);
-    }
-    if (length > MAX_PASSWORD_LENGTH) {
-      throw validationProblem([{ field: 'password', code: 'too_long', message: `password must be at most ${MAX_PASSWORD_LENGTH} characters` }]);
-    }
     const lower = password.trim().toLowerCase();
     if (lower === user.email.toLowerCase() || lower === user.name.trim().toLowerCase()) {
       throw validationProblem([{ field: 'password', code: 'not_allowed', message: 'password must not be your e-mail address or name' }]);

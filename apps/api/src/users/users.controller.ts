@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { InvitationSummary, ManagedUser, ManagedUserPage } from '@verkiezingstafel/domain';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.context';
@@ -9,6 +9,7 @@ import { CurrentRequester, type Requester } from '../common/requester';
 import { UuidPipe } from '../common/uuid.pipe';
 import { UserQueryDto } from './dto/user-query.dto';
 import { AcceptInvitationDto, CreateUserDto, InvitationTokenDto, UpdateUserDto } from './dto/user-write.dto';
+import { InvitationAcceptedDto, InvitationSummaryDto, ManagedUserDto, ManagedUserPageDto } from './dto/user-response.dto';
 import { InvitationsService } from './invitations.service';
 import { UsersService } from './users.service';
 
@@ -20,12 +21,14 @@ export class UsersController {
 
   @Get()
   @Can('read', 'User')
+  @ApiOkResponse({ type: ManagedUserPageDto })
   list(@Query() query: UserQueryDto): Promise<ManagedUserPage> {
     return this.users.list(query);
   }
 
   @Get(':id')
   @Can('read', 'User')
+  @ApiOkResponse({ type: ManagedUserDto })
   get(@Param('id', new UuidPipe()) id: string): Promise<ManagedUser> {
     return this.users.get(id);
   }
@@ -33,12 +36,14 @@ export class UsersController {
   /** Creates the account and mails its invitation (a one-time link to set a password). */
   @Post()
   @Can('create', 'User')
+  @ApiCreatedResponse({ type: ManagedUserDto })
   create(@CurrentRequester() requester: Requester, @Body() body: CreateUserDto): Promise<ManagedUser> {
     return this.users.create(requester, body);
   }
 
   @Patch(':id')
   @Can('update', 'User')
+  @ApiOkResponse({ type: ManagedUserDto })
   update(@CurrentRequester() requester: Requester, @Param('id', new UuidPipe()) id: string, @Body() body: UpdateUserDto): Promise<ManagedUser> {
     return this.users.update(requester, id, body);
   }
@@ -47,6 +52,7 @@ export class UsersController {
   @Post(':id/reset-password')
   @HttpCode(200)
   @Can('update', 'User')
+  @ApiOkResponse({ type: ManagedUserDto })
   resetPassword(@CurrentRequester() requester: Requester, @Param('id', new UuidPipe()) id: string, @Body() _body: EmptyDto): Promise<ManagedUser> {
     return this.users.resetPassword(requester, id);
   }
@@ -55,6 +61,7 @@ export class UsersController {
   @Post(':id/reset-totp')
   @HttpCode(200)
   @Can('update', 'User')
+  @ApiOkResponse({ type: ManagedUserDto })
   resetTotp(@CurrentRequester() requester: Requester, @Param('id', new UuidPipe()) id: string, @Body() _body: EmptyDto): Promise<ManagedUser> {
     return this.users.resetTotp(requester, id);
   }
@@ -70,6 +77,7 @@ export class InvitationsController {
   @Post()
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ type: InvitationSummaryDto })
   lookup(@Body() body: InvitationTokenDto): Promise<InvitationSummary> {
     return this.invitations.lookup(body.token);
   }
@@ -78,7 +86,7 @@ export class InvitationsController {
   @Post('accept')
   @Public()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'The e-mail address to sign in with' })
+  @ApiOkResponse({ type: InvitationAcceptedDto })
   accept(@Body() body: AcceptInvitationDto, @Req() request: FastifyRequest): Promise<{ email: string }> {
     return this.invitations.accept(body.token, body.password, request.ip ?? null, typeof request.id === 'string' ? request.id : null);
   }

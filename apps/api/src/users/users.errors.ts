@@ -1,5 +1,40 @@
 import type { ManagedUser, UserAdminField } from '@verkiezingstafel/domain';
-import { ProblemException } from '../common/problem.exception';
+import { ApiError, apiProblem, versionConflict } from '../common/api.errors';
+import { problemsOf, type ProblemException } from '../common/problem.exception';
+
+/**
+ * Why user administration or an invitation link refused, besides what every feature shares
+ * (`ApiError`: bad input, not found, forbidden, version conflict).
+ */
+export enum UserError {
+  /** An administrator's own access and credentials are changed by another administrator. */
+  OwnAccount = 'own_account',
+  /** The change would leave the hub without an active administrator. */
+  LastAdmin = 'last_admin',
+  /** The e-mail address already has an account. */
+  EmailTaken = 'email_taken',
+  /** A reset of a deactivated account: reactivate it first. */
+  UserDeactivated = 'user_deactivated',
+  /** A second-factor reset of an account without one. */
+  TotpNotEnabled = 'totp_not_enabled',
+  /** The link is not (or no longer) an invitation of this hub. */
+  InvitationUnknown = 'invitation_unknown',
+  InvitationUsed = 'invitation_used',
+  InvitationExpired = 'invitation_expired',
+  InvitationRevoked = 'invitation_revoked',
+}
+
+export const userProblem = problemsOf<UserError>({
+  [UserError.OwnAccount]: 403,
+  [UserError.LastAdmin]: 409,
+  [UserError.EmailTaken]: 409,
+  [UserError.UserDeactivated]: 409,
+  [UserError.TotpNotEnabled]: 409,
+  [UserError.InvitationUnknown]: 404,
+  [UserError.InvitationUsed]: 410,
+  [UserError.InvitationExpired]: 410,
+  [UserError.InvitationRevoked]: 410,
+});
 
 /** Field names of the API for the parts of an account (`password`, `totp` are the resets). */
 const FIELD_OF: Record<UserAdminField, string> = {
@@ -12,36 +47,32 @@ const FIELD_OF: Record<UserAdminField, string> = {
   totp: 'totp',
 };
 
-/** The refusals of user administration, each with its code, in one place. */
+/** The refusals of user administration, each with its code and the field it is about. */
 export const UserProblems = {
-  /** The ability says no: an administrator's own access and credentials are for another administrator. */
   ownAccount(field: UserAdminField): ProblemException {
-    return new ProblemException(403, {
-      code: 'own_account',
-      detail: 'Administrators do not change their own roles, agency, clearance, password or second factor, nor deactivate themselves; another administrator does.',
+    return userProblem(UserError.OwnAccount, {
+      detail:
+        'Administrators do not change their own roles, agency, clearance, password or second factor, nor deactivate themselves; another administrator does.',
       errors: [{ field: FIELD_OF[field], code: 'not_allowed', message: 'not on your own account' }],
     });
   },
 
   lastAdmin(field: 'roles' | 'active'): ProblemException {
-    return new ProblemException(409, {
-      code: 'last_admin',
+    return userProblem(UserError.LastAdmin, {
       detail: 'This is the last active administrator: the hub would have nobody to manage it.',
       errors: [{ field, code: 'conflict', message: 'the last active administrator keeps the admin role and stays active' }],
     });
   },
 
   emailTaken(email: string): ProblemException {
-    return new ProblemException(409, {
-      code: 'email_taken',
+    return userProblem(UserError.EmailTaken, {
       detail: `${email} already has an account.`,
-      errors: [{ field: 'email', code: 'conflict', message: 'already has an account' }],
+      errors: [{ field: 'email', code: 'already_exists', message: 'already has an account' }],
     });
   },
 
   unknownAgency(code: string): ProblemException {
-    return new ProblemException(400, {
-      code: 'validation_failed',
+    return apiProblem(ApiError.ValidationFailed, {
       detail: `agency: no agency ${code}`,
       errors: [{ field: 'agency', code: 'unknown_agency', message: `no agency ${code}` }],
     });
@@ -49,46 +80,41 @@ export const UserProblems = {
 
   /** Roles that do not fit the agency (a municipality's officials, the BZK chair). */
   rolesConflict(detail: string): ProblemException {
-    return new ProblemException(400, {
-      code: 'validation_failed',
+    return apiProblem(ApiError.ValidationFailed, {
       detail: `roles: ${detail}`,
       errors: [{ field: 'roles', code: 'conflict', message: detail }],
     });
   },
 
   versionConflict(version: number, current: ManagedUser): ProblemException {
-    return new ProblemException(409, {
-      code: 'version_conflict',
-      detail: `The user changed since you loaded it (your version ${version}, now ${current.version}).`,
-      errors: [{ field: 'version', code: 'stale_version', message: `stale version ${version}; current is ${current.version}` }],
-      current,
-    });
+    return versionConflict('user', version, current.version, current);
+  },
+
+  noLongerAdmin(): ProblemException {
+    return apiProblem(ApiError.Forbidden, { detail: 'You are no longer an administrator.' });
   },
 
   deactivated(): ProblemException {
-    return new ProblemException(409, {
-      code: 'user_deactivated',
-      detail: 'The user is deactivated; reactivate the user first.',
-    });
+    return userProblem(UserError.UserDeactivated, { detail: 'The user is deactivated; reactivate the user first.' });
   },
 
   noSecondFactor(): ProblemException {
-    return new ProblemException(409, { code: 'totp_not_enabled', detail: 'This user has no second factor to clear.' });
+    return userProblem(UserError.TotpNotEnabled, { detail: 'This user has no second factor to clear.' });
   },
 
   invitationUnknown(): ProblemException {
-    return new ProblemException(404, {
-      code: 'invitation_unknown',
+    return userProblem(UserError.InvitationUnknown, {
       detail: 'This link is not a valid invitation. Ask your administrator for a new one.',
     });
   },
 
   invitationSpent(reason: 'used' | 'expired' | 'revoked'): ProblemException {
-    const detail = {
-      used: 'This link has been used already. Sign in with your password, or ask your administrator for a new link.',
-      expired: 'This link has expired. Ask your administrator for a new one.',
-      revoked: 'This link has been replaced or withdrawn. Use the newest link you received, or ask your administrator.',
-    }[reason];
-    return new ProblemException(410, { code: `invitation_${reason}`, detail });
+    const spent = {
+      used: [UserError.InvitationUsed, 'This link has been used already. Sign in with your password, or ask your administrator for a new link.'],
+      expired: [UserError.InvitationExpired, 'This link has expired. Ask your administrator for a new one.'],
+      revoked: [UserError.InvitationRevoked, 'This link has been replaced or withdrawn. Use the newest link you received, or ask your administrator.'],
+    } as const;
+    const [code, detail] = spent[reason];
+    return userProblem(code, { detail });
   },
 };

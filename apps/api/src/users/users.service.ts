@@ -11,7 +11,7 @@ import {
 } from '@verkiezingstafel/domain';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../common/clock';
-import { notFound, ProblemException, validationProblem } from '../common/problem.exception';
+import { notFound, validationProblem } from '../common/api.errors';
 import type { Requester } from '../common/requester';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MailService } from '../mail/mail.service';
@@ -275,10 +275,7 @@ export class UsersService {
     await tx.query(`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK})`);
     const rows: unknown[] = await tx.query(`SELECT 1 FROM users WHERE id = $1 AND active AND 'admin' = ANY(roles)`, [requester.user.id]);
     if (rows.length === 0) {
-      throw new ProblemException(403, {
-        code: 'forbidden',
-        detail: 'You are no longer an administrator.',
-      });
+      throw UserProblems.noLongerAdmin();
     }
   }
 

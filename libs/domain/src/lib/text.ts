@@ -38,6 +38,11 @@ export const TEXT_LIMITS = {
   cursor: { min: 0, max: 200 },
   email: { min: 3, max: 320 },
   password: { min: 1, max: 1024 },
+  /** A password chosen through an invitation link (NCSC: length over complexity). */
+  newPassword: { min: 12, max: 200 },
+  userName: { min: 1, max: 200 },
+  invitationToken: { min: 20, max: 200 },
+  auditFilter: { min: 0, max: 200 },
 } as const satisfies Record<string, TextLimit>;
 
 /**

@@ -110,8 +110,3 @@ export interface InvitationSummary {
   purpose: 'invite' | 'reset';
   expiresAt: string;
 }
-
-/** The shortest password the hub accepts (NCSC guidance: length over complexity). */
-export const MIN_PASSWORD_LENGTH = 12;
-/** Longer than any passphrase; bounds the work of hashing. */
-export const MAX_PASSWORD_LENGTH = 200;

@@ -1,5 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AUDIT_BREAK_REASONS, type AuditBreakReason, type AuditEvent, type AuditPage, type AuditVerification } from '@verkiezingstafel/domain';
+import {
+  AUDIT_BREAK_REASONS,
+  AUDIT_KINDS,
+  type AuditBreakReason,
+  type AuditEvent,
+  type AuditKind,
+  type AuditPage,
+  type AuditRecord,
+  type AuditVerification,
+  type Marking,
+  MARKINGS,
+} from '@verkiezingstafel/domain';
+
+export class AuditRecordDto implements AuditRecord {
+  @ApiProperty({ example: 'signal' }) type!: string;
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Its title, where the reader may read it' }) title!: string | null;
+  @ApiProperty({ nullable: true, enum: MARKINGS }) marking!: Marking | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) signalId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Where the board shows it, for this reader' }) path!: string | null;
+}
 
 export class AuditEventDto implements AuditEvent {
   @ApiProperty() seq!: number;
@@ -11,6 +31,8 @@ export class AuditEventDto implements AuditEvent {
   @ApiProperty({ example: 'signal' }) entityType!: string;
   @ApiProperty({ nullable: true, type: String }) entityId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ enum: AUDIT_KINDS }) kind!: AuditKind;
+  @ApiProperty({ type: AuditRecordDto, nullable: true }) record!: AuditRecordDto | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) requestId!: string | null;
   @ApiProperty({ description: 'SHA-256 over the previous hash and this event, hex' }) hash!: string;

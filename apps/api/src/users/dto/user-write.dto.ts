@@ -1,24 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type Clearance, CLEARANCES, MAX_PASSWORD_LENGTH, type Role, ROLES } from '@verkiezingstafel/domain';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { AGENCY_CODE, IsOptionalNotNull, MAX_VERSION } from '../../common/validators';
+import { type Clearance, CLEARANCES, type Role, ROLES, TEXT_LIMITS } from '@verkiezingstafel/domain';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { AGENCY_CODE, IsOptionalNotNull, MAX_VERSION, TextLength } from '../../common/validators';
 
 /** Loose on purpose: the address is proved by the invitation reaching it. No spaces, one @, a dot in the domain. */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const MAX_EMAIL_LENGTH = 254;
-export const MAX_NAME_LENGTH = 200;
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'j.jansen@nctv.nl', maxLength: MAX_EMAIL_LENGTH })
+  @ApiProperty({ example: 'j.jansen@nctv.nl', maxLength: TEXT_LIMITS.email.max })
   @IsString()
-  @MaxLength(MAX_EMAIL_LENGTH)
+  @TextLength(TEXT_LIMITS.email)
   @Matches(EMAIL, { message: 'email must be an e-mail address' })
   email!: string;
 
-  @ApiProperty({ example: 'Jan Jansen', maxLength: MAX_NAME_LENGTH })
+  @ApiProperty({ example: 'Jan Jansen', maxLength: TEXT_LIMITS.userName.max })
   @IsString()
-  @MinLength(1)
-  @MaxLength(MAX_NAME_LENGTH)
+  @TextLength(TEXT_LIMITS.userName)
   name!: string;
 
   @ApiProperty({ example: 'NCTV', description: 'Agency code (GM0363 for a municipality)' })
@@ -47,11 +44,10 @@ export class UpdateUserDto {
   @Max(MAX_VERSION)
   version!: number;
 
-  @ApiPropertyOptional({ maxLength: MAX_NAME_LENGTH })
+  @ApiPropertyOptional({ maxLength: TEXT_LIMITS.userName.max })
   @IsOptionalNotNull()
   @IsString()
-  @MinLength(1)
-  @MaxLength(MAX_NAME_LENGTH)
+  @TextLength(TEXT_LIMITS.userName)
   name?: string;
 
   @ApiPropertyOptional({ example: 'NCTV' })
@@ -83,14 +79,13 @@ export class UpdateUserDto {
 export class InvitationTokenDto {
   @ApiProperty({ description: 'The token from the invitation link (after the #)' })
   @IsString()
-  @MinLength(20)
-  @MaxLength(200)
+  @TextLength(TEXT_LIMITS.invitationToken)
   token!: string;
 }
 
 export class AcceptInvitationDto extends InvitationTokenDto {
-  @ApiProperty({ minLength: 12, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @ApiProperty({ minLength: TEXT_LIMITS.newPassword.min, maxLength: TEXT_LIMITS.newPassword.max, format: 'password' })
   @IsString()
-  @MaxLength(MAX_PASSWORD_LENGTH)
+  @TextLength(TEXT_LIMITS.newPassword)
   password!: string;
 }
