@@ -46,7 +46,7 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RUNTIME, useValue: runtime },
-        { provide: CLOCK, useValue: runtime.clock ?? systemClock },
+        { provide: CLOCK, useValue: systemClock },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: REALTIME_PROJECTIONS, useValue: realtimeProjections },

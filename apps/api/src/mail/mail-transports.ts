@@ -39,8 +39,16 @@ export class SmtpTransport implements MailTransport {
   }
 
   async send(message: MailMessage): Promise<{ response: string }> {
-    const info = await this.transporter.sendMail(envelope(message));
-    return { response: String(info.response ?? '') };
+    try {
+      const info = await this.transporter.sendMail(envelope(message));
+      return { response: String(info.response ?? '') };
+    } catch (error) {
+      // A 5xx answer (no such mailbox, refused) will not change by trying again; 4xx and a
+      // server that cannot be reached will.
+      const code = (error as { responseCode?: unknown }).responseCode;
+      if (typeof code === 'number' && code >= 500 && code < 600) throw Object.assign(error as Error, { permanent: true });
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { RUNTIME, type Runtime } from '../config/runtime';
 import { createMailTransport } from './mail-transports';
 import { MailService } from './mail.service';
 import { MAIL_TRANSPORT, MailWorker } from './mail.worker';
@@ -14,8 +13,8 @@ import { MAIL_TRANSPORT, MailWorker } from './mail.worker';
   providers: [
     {
       provide: MAIL_TRANSPORT,
-      inject: [APP_CONFIG, RUNTIME],
-      useFactory: (config: AppConfig, runtime: Runtime) => runtime.mailTransport ?? createMailTransport(config),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createMailTransport(config),
     },
     MailService,
     MailWorker,

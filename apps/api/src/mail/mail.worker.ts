@@ -174,7 +174,8 @@ export class MailWorker implements OnApplicationBootstrap, OnModuleDestroy {
       }
       // Attempts left without an outcome were made by a process that stopped mid-send: this
       // transaction holds the mail now, so none of them is still running.
-      const interrupted: unknown[] = await runner.query(
+      // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+      const [interrupted]: [unknown[], number] = await runner.query(
         `UPDATE mail_attempts SET outcome = 'interrupted', finished_at = $2,
                 error = 'the sending instance stopped before it recorded the outcome; sent again with the same Message-ID'
           WHERE mail_id = $1 AND outcome IS NULL RETURNING id`,

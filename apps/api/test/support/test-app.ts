@@ -1,5 +1,8 @@
 import type { INestApplication, Provider } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -51,9 +54,12 @@ export async function startInstance(databaseUrl: string, env: Record<string, str
     DATABASE_URL: databaseUrl,
     SESSION_SECRET: TEST_SESSION_SECRET,
     LOG_LEVEL: 'silent',
+    // Mail without SMTP_URL becomes .eml files: in a folder of this instance's own.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'vt-api-instance-')),
     ...env,
   });
-  const app = await createApp(config, { databaseUrl, sessionSecret: TEST_SESSION_SECRET, instanceId: 'test' }, null, providers);
+  const instanceId = `test-${randomBytes(3).toString('hex')}`;
+  const app = await createApp(config, { databaseUrl, sessionSecret: TEST_SESSION_SECRET, instanceId }, null, providers);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
