@@ -75,7 +75,7 @@ const SEED = envInteger('VT_FUZZ_SEED', undefined, -(2 ** 31));
 /** A value filled in when the request is sent, from the database as it is at that moment. */
 class Slot {
   constructor(
-    readonly kind: 'version' | 'electionCode' | 'nextStatus',
+    readonly kind: 'version' | 'electionCode' | 'nextStatus' | 'email',
     readonly pick = 0,
   ) {}
 }
@@ -131,6 +131,9 @@ const COUNTERS = [
   'signal_versions',
   'measure_versions',
   'report_versions',
+  'users',
+  'invitations',
+  'mails',
 ] as const;
 type Counter = (typeof COUNTERS)[number];
 
@@ -505,6 +508,7 @@ let hiddenSignal: string;
 let measure: string;
 let report: string;
 let electionCodes = 0;
+let emails = 0;
 
 interface Snapshot {
   counts: Record<Counter, number>;
@@ -526,6 +530,9 @@ async function snapshot(): Promise<Snapshot> {
            (SELECT coalesce(sum(version), 0)::int FROM signals) AS signal_versions,
            (SELECT coalesce(sum(version), 0)::int FROM measures) AS measure_versions,
            (SELECT coalesce(sum(version), 0)::int FROM platform_reports) AS report_versions,
+           (SELECT count(*)::int FROM users) AS users,
+           (SELECT count(*)::int FROM invitations) AS invitations,
+           (SELECT count(*)::int FROM mails) AS mails,
            ${HASHED.map((t) => `(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM ${t} t) AS hash_${t}`).join(',\n')}
   `)) as (ExtraCounts & Record<`hash_${Hashed}`, string>)[];
   const extra = row!;
@@ -545,6 +552,9 @@ async function snapshot(): Promise<Snapshot> {
       signal_versions: extra.signal_versions,
       measure_versions: extra.measure_versions,
       report_versions: extra.report_versions,
+      users: extra.users,
+      invitations: extra.invitations,
+      mails: extra.mails,
     },
     hashes,
   };
@@ -1457,6 +1467,45 @@ const createElection: Endpoint = {
   }),
 };
 
+const createUser: Endpoint = {
+  method: 'post',
+  route: '/api/users',
+  callers: [ADMIN],
+  fields: {
+    email: {
+      required: true,
+      bad: fc.oneof(notString, fc.constant(null), fc.constantFrom('', 'geen-adres', 'a@b', 'twee@@b.nl', 'a b@c.nl', `${'a'.repeat(320)}@b.nl`, 'liaison@aivd.demo'), withNul),
+    },
+    name: { required: true, bad: badText({ min: 1, max: 200 }) },
+    agency: { required: true, bad: fc.oneof(notString, fc.constant(null), fc.constantFrom('', 'nctv', 'XYZ', 'GM9999', 'A'.repeat(17)), withNul) },
+    roles: {
+      required: true,
+      bad: fc.oneof(notArray, fc.constant(null), fc.constantFrom<unknown[]>([], ['god'], ['liaison', 'liaison'], [5], ['municipal'], ['chair', 'liaison', 'observer', 'admin', 'municipal', 'x'])),
+    },
+    clearance: { required: false, bad: fc.oneof(badEnum(['NONE', 'DEP_V']), fc.constantFrom('Stg. Geheim')) },
+  },
+  valid: () =>
+    fc.record(
+      {
+        email: fc.constant(new Slot('email')),
+        name: text(1, 200),
+        agency: fc.constantFrom('NCTV', 'AIVD', 'KIESRAAD'),
+        roles: fc.subarray(['liaison', 'observer'] as const, { minLength: 1 }),
+        clearance: fc.constantFrom('NONE', 'DEP_V'),
+      },
+      { requiredKeys: ['email', 'name', 'agency', 'roles'] },
+    ),
+  fill: () => {
+    emails += 1;
+    return Promise.resolve(`fuzz.gebruiker${emails}@nctv.example`);
+  },
+  whole: (response) => ({
+    delta: { users: 1, invitations: 1, mails: 1, audit_events: 1 },
+    touches: ['users'],
+    audit: { action: 'user.create', entityId: idOf(response) },
+  }),
+};
+
 const totpCode: Record<string, FieldRule> = {
   code: {
     required: true,
@@ -1620,6 +1669,7 @@ describe('fuzzing every write endpoint: no input yields a 500 or a partial write
     addReport,
     updateReport,
     createElection,
+    createUser,
     enrol,
     confirmTotp,
     disableTotp,

@@ -1,3 +1,4 @@
+import type { Provider } from '@nestjs/common';
 import type { Response } from 'supertest';
 import { type Session, signInAll } from './hub-helpers';
 import { startTestApp, type TestApp } from './test-app';
@@ -106,9 +107,9 @@ export class Factory {
     return new Factory(hub, as, demo.id);
   }
 
-  /** Starts the hub on a database of its own (`env` overrides settings) and signs every demo user in. */
-  static async start(env: Record<string, string> = {}): Promise<Factory> {
-    return Factory.for(await startTestApp(env));
+  /** Starts the hub on a database of its own (`env` overrides settings, `providers` the app's) and signs every demo user in. */
+  static async start(env: Record<string, string> = {}, providers: Provider[] = []): Promise<Factory> {
+    return Factory.for(await startTestApp(env, providers));
   }
 
   session(maker: Maker): Session {
