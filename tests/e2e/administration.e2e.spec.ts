@@ -40,19 +40,20 @@ describe('administration: the audit trail and elections', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     expect(await axeViolations(page)).toEqual([]);
 
-    // Only the events about the new signal, with its creator's name.
+    // Only the events about the new signal, in words, with its creator's name and agency.
     await page.getByTestId('audit-filter').fill(created.id);
     await page.getByTestId('audit-apply-filter').click();
-    await page.waitForFunction(
-      (id) => {
-        const rows = Array.from(document.querySelectorAll('[data-testid="audit-event"]'));
-        return rows.length > 0 && rows.every((row) => row.textContent?.includes(id));
-      },
-      created.id,
-    );
+    await page.waitForURL(new RegExp(`entityId=${created.id}`));
+    await page.waitForFunction(() => {
+      const rows = Array.from(document.querySelectorAll('[data-testid="audit-event"]'));
+      return rows.length > 0 && rows.every((row) => row.textContent?.includes('Phishingmails uit naam van de Kiesraad'));
+    });
     const rows = page.getByTestId('audit-event');
-    expect(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-action')))).toContain('signal.create');
-    expect(await rows.filter({ hasText: 'signal.create' }).innerText()).toContain('Fatima El Amrani (NCSC)');
+    expect(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-action')))).toEqual(['signal.create']);
+    const row = await rows.filter({ hasText: 'Signaal gemeld' }).innerText();
+    expect(row).toContain('Fatima El Amrani (Nationaal Cyber Security Centrum)');
+    // The record by its title, as a link to the signal.
+    expect(await rows.first().getByRole('link', { name: 'Phishingmails uit naam van de Kiesraad' }).getAttribute('href')).toBe(`/signalen/${created.id}`);
 
     await page.getByTestId('verify-chain').click();
     const verification = page.getByTestId('verification');

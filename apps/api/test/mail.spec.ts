@@ -79,7 +79,7 @@ describe('mail queue', () => {
     expect(mail!.to).toEqual(['ontvanger0@gemeente.example']);
     expect(mail!.from).toBe('noreply@verkiezingstafel.example');
     expect(mail!.headers['subject']).toBe('Bericht 0');
-    expect(mail!.text).toContain('Tekst van bericht 0\r\nmet een tweede regel en é ü.');
+    expect(mail!.text).toContain('Tekst van bericht 0\nmet een tweede regel en é ü.');
     expect(mail!.headers['message-id']).toBe(`<${id}@verkiezingstafel.example>`);
     const row = await mailRow(app, id!);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null, body: null });

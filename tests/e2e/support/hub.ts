@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -104,6 +105,22 @@ export class BoardHub {
       });
     }
     rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * The mails the hub wrote to `.eml` files (demo mode has no SMTP_URL) to `to`, oldest first,
+   * parsed as a mail program would; waits until at least `atLeast` have arrived.
+   */
+  async mailsTo(to: string, atLeast = 1): Promise<ParsedMail[]> {
+    const directory = join(this.dataDir, 'mail');
+    for (let waited = 0; ; waited += 100) {
+      const files = existsSync(directory) ? readdirSync(directory).filter((name) => name.endsWith('.eml')).sort() : [];
+      const mails = await Promise.all(files.map((name) => simpleParser(readFileSync(join(directory, name)))));
+      const found = mails.filter((mail) => (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).some((a) => a.text.includes(to)));
+      if (found.length >= atLeast) return found;
+      if (waited > 15_000) throw new Error(`no mail to ${to} in ${directory}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** A bearer token for API calls made by a test to arrange a situation. */

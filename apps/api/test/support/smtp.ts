@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 
 /** One message as the SMTP server received it. */
@@ -12,35 +13,12 @@ export interface ReceivedMail {
   text: string;
 }
 
-function decodeQuotedPrintable(text: string): string {
-  const joined = text.replace(/=\r?\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < joined.length; i++) {
-    const hex = joined[i] === '=' ? /^[0-9A-F]{2}$/i.exec(joined.slice(i + 1, i + 3)) : null;
-    if (hex) {
-      bytes.push(parseInt(hex[0], 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(joined[i]!, 'utf8'));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-/** Parses a single-part plain-text message as the hub sends it. */
-export function parseMail(raw: string, envelope: { to: string[]; from: string }): ReceivedMail {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const body = raw.slice(split + 4);
+/** Parses a message as a mail program would (mailparser): headers by lower-case name, the text body. */
+export async function parseMail(raw: Buffer, envelope: { to: string[]; from: string }): Promise<ReceivedMail> {
+  const parsed = await simpleParser(raw);
   const headers: Record<string, string> = {};
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!(name in headers)) headers[name] = line.slice(colon + 1).trim();
-  }
-  const encoding = headers['content-transfer-encoding']?.toLowerCase();
-  const text = encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
-  return { ...envelope, raw, headers, text };
+  for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).trim();
+  return { ...envelope, raw: raw.toString('utf8'), headers, text: parsed.text ?? '' };
 }
 
 /** What the server answers to the next deliveries: accept, or refuse with an SMTP reply. */
@@ -81,13 +59,18 @@ export class TestSmtpServer {
             callback(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
             return;
           }
-          owner.received.push(
-            parseMail(Buffer.concat(chunks).toString('utf8'), {
-              to: session.envelope.rcptTo.map((address) => address.address),
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            }),
+          const envelope = {
+            to: session.envelope.rcptTo.map((address) => address.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          };
+          // Accepted once parsed, so that what the sender was told is in `received`.
+          parseMail(Buffer.concat(chunks), envelope).then(
+            (mail) => {
+              owner.received.push(mail);
+              callback();
+            },
+            (error: Error) => callback(error),
           );
-          callback();
         };
       },
     });

@@ -15,6 +15,12 @@ export const routes: Routes = [
         loadComponent: () => import('./auth/sign-in/sign-in-page.component').then((m) => m.SignInPageComponent),
       },
       {
+        // The link of an invitation mail: whoever holds it sets a password, signed in or not.
+        path: 'uitnodiging',
+        title: pageTitle('invitation.title'),
+        loadComponent: () => import('./auth/invitation/invitation-page.component').then((m) => m.InvitationPageComponent),
+      },
+      {
         path: '',
         canActivateChild: [signedInGuard],
         children: [
@@ -51,6 +57,24 @@ export const routes: Routes = [
             title: pageTitle('audit.title'),
             canActivate: [abilityGuard('read', 'Audit')],
             loadComponent: () => import('./admin/audit/audit-page.component').then((m) => m.AuditPageComponent),
+          },
+          {
+            path: 'beheer/gebruikers',
+            title: pageTitle('users.title'),
+            canActivate: [abilityGuard('read', 'User')],
+            loadComponent: () => import('./admin/users/users-page.component').then((m) => m.UsersPageComponent),
+          },
+          {
+            path: 'beheer/gebruikers/nieuw',
+            title: pageTitle('users.newTitle'),
+            canActivate: [abilityGuard('create', 'User')],
+            loadComponent: () => import('./admin/users/new-user-page.component').then((m) => m.NewUserPageComponent),
+          },
+          {
+            path: 'beheer/gebruikers/:id',
+            title: pageTitle('users.userTitle'),
+            canActivate: [abilityGuard('read', 'User')],
+            loadComponent: () => import('./admin/users/user-page.component').then((m) => m.UserPageComponent),
           },
           {
             path: 'account',

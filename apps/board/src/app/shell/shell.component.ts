@@ -55,6 +55,7 @@ export class ShellComponent {
   protected readonly signingOut = signal(false);
   private readonly ability = injectAbility();
   protected readonly canReadAudit = computed(() => this.ability.can('read', 'Audit'));
+  protected readonly canManageUsers = computed(() => this.ability.can('read', 'User'));
   private readonly realtime = inject(RealtimeService);
   protected readonly connection = this.realtime.state;
   protected readonly connectionText = computed(() => this.i18n.t(CONNECTION_KEY[this.connection()]));
