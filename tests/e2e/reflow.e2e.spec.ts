@@ -23,6 +23,16 @@ describe('reflow (WCAG 1.4.10): every page fits 320 CSS pixels without scrolling
 
   beforeAll(async () => {
     [hub, browser] = await Promise.all([BoardHub.start(), launchBrowser()]);
+    // A change on the audit trail, so that its table has a row to reflow.
+    const electionId = (await hub.api<{ id: string; code: string }[]>('liaison@ncsc.demo', 'GET', '/elections')).find((e) => e.code === 'TK2025')!.id;
+    await hub.api('liaison@ncsc.demo', 'POST', '/signals', {
+      electionId,
+      title: 'Een lange titel van een signaal die op een smal scherm over meerdere regels moet vallen',
+      description: '',
+      category: 'cyber',
+      severity: 'low',
+      marking: 'GREEN',
+    });
   });
 
   afterAll(async () => {
