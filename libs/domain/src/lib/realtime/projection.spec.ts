@@ -136,5 +136,23 @@ describe('realtimeProjections', () => {
       const replayed = realtimeProjections.replay(viewer(NCTV), events, { tellThrough: events[1]!.position });
       expect(replayed.map(({ message }) => (message.data as { id: string }).id)).toEqual(['b']);
     });
+
+    it('withdraws on a live socket a record it had seen that stayed out of its sight since it went live', () => {
+      // Amsterdam held the signal before it went away; it was tightened before the socket went
+      // live and changed again (still too strict for Amsterdam) after: no live message told it.
+      const seen = signal({ id: 's' });
+      const tightened = signal({ id: 's', version: 2, marking: 'AMBER_STRICT', sharedWith: ['NCTV'] });
+      const events = [updated(tightened, seen), updated({ ...tightened, version: 3, title: 'Later' }, tightened)];
+      const replayed = realtimeProjections.replay(viewer(AMSTERDAM), events, { tellThrough: events[0]!.position });
+      expect(replayed).toEqual([{ position: events[0]!.position, at: events[0]!.at, message: { type: 'signal.revoked', data: { id: 's' } } }]);
+    });
+
+    it('tells a live socket nothing of a record a live message already told it', () => {
+      const seen = signal({ id: 's' });
+      const tightened = signal({ id: 's', version: 2, marking: 'AMBER_STRICT', sharedWith: ['NCTV'] });
+      const loosened = signal({ id: 's', version: 3 });
+      const events = [updated(tightened, seen), updated(loosened, tightened)];
+      expect(realtimeProjections.replay(viewer(AMSTERDAM), events, { tellThrough: events[0]!.position })).toEqual([]);
+    });
   });
 });

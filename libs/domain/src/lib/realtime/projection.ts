@@ -174,24 +174,38 @@ export class ProjectionRegistry<M, C> {
   replay(viewer: Viewer, events: readonly Positioned<EventOf<M>>[], options: ReplayOptions = {}): Replayed<C>[] {
     const tellThrough = options.tellThrough ?? Number.POSITIVE_INFINITY;
     const latest = new Map<string, unknown>();
-    const records = new Map<string, { first: BoundChange<C>; last: BoundChange<C>; position: number; at: string }>();
+    type Within = { position: number; at: string } | null;
+    const records = new Map<string, { first: BoundChange<C>; last: BoundChange<C>; told: BoundChange<C>[]; within: Within; position: number; at: string }>();
     for (const event of events) {
       const change = this.bound(event);
       if (!change) continue;
       for (const record of [change.subject, ...change.carries]) latest.set(record, event.data);
       const known = records.get(change.subject);
+      const told = known?.told ?? [];
+      let within = known?.within ?? null;
+      if (event.position > tellThrough) told.push(change);
+      else within = { position: event.position, at: event.at };
       // A record is told where its last event stands: re-inserting keeps the map in that order.
       records.delete(change.subject);
-      records.set(change.subject, { first: known?.first ?? change, last: change, position: event.position, at: event.at });
+      records.set(change.subject, { first: known?.first ?? change, last: change, told, within, position: event.position, at: event.at });
     }
     const window: ReplayWindow = { latest: (record) => latest.get(record) };
     const replayed: Replayed<C>[] = [];
-    for (const { first, last, position, at } of records.values()) {
-      if (position > tellThrough) continue;
+    for (const { first, last, told, within, position, at } of records.values()) {
       const judged = last.scope === null ? viewer : (options.scoped?.(last.scope) ?? null);
       if (!judged) continue;
+      if (position <= tellThrough) {
+        const message = last.replay(judged, first.before(judged), window);
+        if (message) replayed.push({ position, at, message });
+        continue;
+      }
+      // A live socket was told the record's later events as they happened, and the last of those
+      // messages stands. When none told it anything, the record was out of its sight from the
+      // moment it went live and stayed so: it may still hold what it had seen before it went
+      // away, and the withdrawal is due at the record's last event before it went live.
+      if (within === null || told.some((change) => change.live(judged) !== null)) continue;
       const message = last.replay(judged, first.before(judged), window);
-      if (message) replayed.push({ position, at, message });
+      if (message) replayed.push({ ...within, message });
     }
     return replayed;
   }
